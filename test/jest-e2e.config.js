@@ -1,0 +1,12 @@
+// End-to-end specs: the real AppModule with configureApp, real sockets on 127.0.0.1,
+// a real redis-server where the test is about shared state, local fakes of upstream APIs.
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '..',
+  roots: ['<rootDir>/test'],
+  testRegex: '.*\\.e2e-spec\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  testEnvironment: 'node',
+  testTimeout: 60000,
+};
