@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import { parseInteger } from './env-parsers';
+import { readEnv, readParsed } from './read-env';
+
+function packageVersion(): string {
+  // src/config and dist/config are both two levels below the package root.
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export const appConfig = registerAs('app', () => ({
+  port: readParsed('PORT', (t) => parseInteger(t, 0, 65535), '8000'),
+  host: readEnv('HOST') ?? '0.0.0.0',
+  logLevel: readEnv('LOG_LEVEL') ?? 'info',
+  version: packageVersion(),
+  /** SIGTERM must end with the process gone within this many ms (contract §8). */
+  shutdownDeadlineMs: 10_000,
+}));
