@@ -1,0 +1,57 @@
+import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Clock } from '../common/clock';
+import { storageConfig } from '../config/storage.config';
+import { InjectStore, STATE_STORE } from './inject-store.decorator';
+import { MemoryStore } from './memory.store';
+import { RedisStore, redisHostOf } from './redis.store';
+import type { StateStore } from './state-store';
+
+/** How long boot waits for a configured Redis before starting degraded. */
+const REDIS_BOOT_WAIT_MS = 1_000;
+
+/** Chooses the backend from validated config at boot: Maps by default, Redis with REDIS_URL. */
+export async function createStateStore(config: ConfigType<typeof storageConfig>, clock: Clock): Promise<StateStore> {
+  const logger = new Logger('Storage');
+  if (!config.redisUrl) {
+    logger.log('Initializing in-memory rate limiting (counters reset on restart)');
+    logger.log('Initializing in-memory cost tracking (spend and breaker reset on restart)');
+    const store = new MemoryStore(clock);
+    store.startSweeping();
+    return store;
+  }
+  const host = redisHostOf(config.redisUrl);
+  logger.log(`Initializing Redis rate limiting (${host})`);
+  logger.log(`Initializing Redis cost tracking (${host}), shared by every instance`);
+  const store = new RedisStore(config.redisUrl, { commandTimeoutMs: config.commandTimeoutMs });
+  if (!(await store.waitUntilReady(REDIS_BOOT_WAIT_MS))) {
+    logger.warn(`Redis at ${host} is not reachable yet; serving degraded until it is`);
+  }
+  return store;
+}
+
+/** Closes the Redis connections (or stops the sweeper) after the servers have stopped. */
+@Injectable()
+class StoreCloser implements OnApplicationShutdown {
+  constructor(@InjectStore() private readonly store: StateStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.store instanceof RedisStore) await this.store.close();
+    if (this.store instanceof MemoryStore) this.store.stop();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: STATE_STORE,
+      inject: [storageConfig.KEY, Clock],
+      useFactory: createStateStore,
+    },
+    StoreCloser,
+  ],
+  exports: [STATE_STORE],
+})
+export class StorageModule {}
+
