@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ClockModule } from './common/clock';
+import { configRootModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { PageModule } from './page/page.module';
+import { SecurityModule } from './security/security.module';
+import { StorageModule } from './storage/storage.module';
+
+@Module({})
+export class AppModule {
+  /** Built per app so each one (in main.ts or in a test) validates the environment it starts with. */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, PageModule],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { NestFactory } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { securityConfig } from './config/security.config';
+import { STATIC_DIR } from './page/views-path';
+import { ClientIdentityService } from './security/security.module';
+import { permissionsPolicy, securityHeaders } from './security/security-headers';
+
+export interface ConfigureAppOptions {
+  /** main.ts turns these on; test processes that build many apps leave them off. */
+  enableShutdownHooks?: boolean;
+}
+
+/** Build the Nest application (config validation runs here and throws on a bad variable). */
+export function createApp(): Promise<NestExpressApplication> {
+  return NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bufferLogs: true,
+    // Let main.ts report boot errors (a bad variable) in its own words and exit 1.
+    abortOnError: false,
+    bodyParser: false,
+    // Idle keep-alive sockets would otherwise hold shutdown open.
+    forceCloseConnections: true,
+  });
+}
+
+/**
+ * The production wiring, shared by main.ts and every e2e test: logging, proxy trust, security
+ * headers, CORS, body limits, static assets, shutdown hooks.
+ */
+export function configureApp(app: NestExpressApplication, options: ConfigureAppOptions = {}): NestExpressApplication {
+  const security = app.get<ConfigType<typeof securityConfig>>(securityConfig.KEY);
+  const identity = app.get(ClientIdentityService);
+
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', identity.trust);
+
+  app.use(securityHeaders({ enableHsts: security.enableHsts }));
+  app.use(permissionsPolicy);
+  app.enableCors({
+    // Same-origin calls need no CORS; cross-origin callers must be listed. Never credentials.
+    origin: (origin, callback) => callback(null, identity.origins.isListed(origin)),
+    methods: ['GET', 'HEAD', 'POST'],
+    credentials: false,
+    maxAge: 600,
+  });
+  app.useBodyParser('json', { limit: security.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: security.bodyLimit, extended: false });
+  app.useStaticAssets(STATIC_DIR, { prefix: '/static/', index: false, maxAge: '1h' });
+
+  if (options.enableShutdownHooks) app.enableShutdownHooks([], { useProcessExit: true });
+  return app;
+}

@@ -1,0 +1,14 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ServiceStatus, StatusService } from './status.service';
+
+@Controller('status')
+export class StatusController {
+  constructor(private readonly statusService: StatusService) {}
+
+  /** Always 200 while the process serves — also with the breaker open (contract §2). */
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  status(): Promise<ServiceStatus> {
+    return this.statusService.status();
+  }
+}
