@@ -9,5 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/provision.sh
 if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
 npm run build
+# The local fakes of OpenAI serve TLS signed by this test CA; Node reads it only at start-up.
+export NODE_EXTRA_CA_CERTS="$PWD/test/fakes/tls/ca.pem"
 npx jest --config jest.config.js
-npx jest --config test/jest-e2e.config.js --runInBand
+npx jest --config test/jest-e2e.config.js --runInBand "$@"

@@ -9,4 +9,5 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
   testEnvironment: 'node',
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/require-test-ca.js',
 };
