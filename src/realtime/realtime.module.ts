@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { SessionConnectionsService, CONNECTION_LIMITS } from './connection/session-connections.service';
+import { DEFAULT_CONNECTION_LIMITS } from './connection/client-connection';
+import { ConnectionGate } from './connection/connection-gate.service';
+import { UpgradeGate } from './connection/upgrade-gate.service';
+import { RealtimeCallsClient } from './openai/realtime-calls.client';
+import { SidebandClient } from './openai/sideband.client';
+import { REALTIME_METRIC_PROVIDERS, RealtimeMetrics } from './realtime.metrics';
+import { SessionConfigFactory } from './session-config/session-config.factory';
+import { SessionGateway } from './session.gateway';
+import { SessionsService } from './session/sessions.service';
+
+/**
+ * Conversations: the /session gateway, the connection gate, the session registry and the
+ * OpenAI call + sideband clients. It reaches rate limiting (CONNECT_LIMITER), cost
+ * (SESSION_COST) and tools (TOOL_CATALOG) only through the tokens in common/session-ports,
+ * provided by RateLimitModule, CostModule and ToolsModule; nothing below imports this module.
+ */
+@Module({
+  providers: [
+    ...REALTIME_METRIC_PROVIDERS,
+    RealtimeMetrics,
+    RealtimeCallsClient,
+    SidebandClient,
+    SessionConfigFactory,
+    SessionsService,
+    ConnectionGate,
+    UpgradeGate,
+    { provide: CONNECTION_LIMITS, useValue: DEFAULT_CONNECTION_LIMITS },
+    SessionConnectionsService,
+    SessionGateway,
+  ],
+  exports: [SessionsService],
+})
+export class RealtimeModule {}
