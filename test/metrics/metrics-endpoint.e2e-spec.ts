@@ -113,7 +113,7 @@ describe('GET /metrics', () => {
     it('answers 404 exactly like a path that does not exist, with or without a token', async () => {
       const absent = await fetch(`${app.url}/nothing-here`);
       const absentBody = (await absent.json()) as { message: string };
-      for (const headers of [{}, { authorization: 'Bearer token-that-does-not-matter' }]) {
+      for (const headers of [{}, { authorization: 'Bearer token-that-does-not-matter' }] as Array<Record<string, string>>) {
         const response = await fetch(`${app.url}/metrics`, { headers });
         expect(response.status).toBe(404);
         const body = (await response.json()) as { message: string };
