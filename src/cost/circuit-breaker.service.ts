@@ -6,7 +6,7 @@ import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { CostMetrics } from './cost.metrics';
 import { CostSessions } from './cost-sessions';
 import { EnforcementEvents } from './enforcement-events';
-import { toUsd } from './money';
+import { formatUsd, toUsd } from './money';
 
 /** The shared breaker record; it expires by itself when the breaker resets (no lockout). */
 export interface BreakerRecord {
@@ -92,7 +92,7 @@ export class CircuitBreaker {
     if (await this.store.setIfAbsent(RECORD, record, this.settings.breakerResetMs)) {
       this.metrics.breakerActivated();
       this.logger.error(
-        `Circuit breaker OPEN: rolling-hour spend $${toUsd(hourlyMicro).toFixed(2)} reached $${toUsd(this.settings.breakerThresholdMicro).toFixed(2)}; ` +
+        `Circuit breaker OPEN: rolling-hour spend ${formatUsd(toUsd(hourlyMicro))} reached ${formatUsd(toUsd(this.settings.breakerThresholdMicro))}; ` +
           `every call is being hung up and new sessions are refused until ${new Date(record.resetAt).toISOString()}`,
       );
       this.learn(record);

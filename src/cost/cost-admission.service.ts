@@ -22,6 +22,7 @@ const LEDGER_RETRY_SEC = 5;
 @Injectable()
 export class CostAdmission {
   private readonly logger = new Logger(CostAdmission.name);
+  private lastLedgerWarningAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     @Inject(COST_SETTINGS) private readonly settings: CostSettings,
@@ -40,7 +41,11 @@ export class CostAdmission {
       if (open) return this.circuitOpen((open.resetAt - this.clock.now()) / 1000);
       reservation = await this.ledger.reserve(sessionId, identity.userKey);
     } catch (error) {
-      this.logger.warn(`refusing a session: the cost ledger cannot be read (${(error as Error).message})`);
+      // One line per outage burst, not one per refused visitor.
+      if (this.clock.now() - this.lastLedgerWarningAt >= 10_000) {
+        this.lastLedgerWarningAt = this.clock.now();
+        this.logger.warn(`refusing new sessions: the cost ledger cannot be read (${(error as Error).message})`);
+      }
       return refuse(
         'upstream_error',
         'New conversations are paused for a moment: spending cannot be checked right now. Please try again shortly.',

@@ -122,17 +122,23 @@ export class CostLedger {
     return this.write({ sessionId, userKey, micro, part: 'all' });
   }
 
-  /** Retry queued charges (called every second). */
-  async flush(): Promise<void> {
-    if (this.flushing || this.pending.size === 0) return;
+  /**
+   * Retry queued charges (called every second). Returns the rolling-hour spend after the last
+   * one written, so the caller can check the breaker against spend that arrived late.
+   */
+  async flush(): Promise<number | undefined> {
+    if (this.flushing || this.pending.size === 0) return undefined;
     this.flushing = true;
+    let hourlyMicro: number | undefined;
     try {
       for (const [key, charge] of [...this.pending]) {
         this.pending.delete(key);
-        await this.write(charge, true);
-        if (this.pending.has(key)) return; // still unreachable: try again on the next tick
+        const result = await this.write(charge, true);
+        if (this.pending.has(key)) return hourlyMicro; // still unreachable: try again on the next tick
+        hourlyMicro = result.hourlyMicro ?? hourlyMicro;
       }
       this.logger.log('queued cost charges written to the ledger');
+      return hourlyMicro;
     } finally {
       this.flushing = false;
     }

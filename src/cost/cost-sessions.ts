@@ -20,8 +20,9 @@ export interface CostSession {
   durationWarned: boolean;
   /** The first cost rule that ended it (counted in metrics once). */
   endedFor?: SessionEndReason;
-  /** Last time the duration end was announced (re-announced until release). */
+  /** Last time the duration end was announced (re-announced until release), and how often. */
   durationEndSentAt?: number;
+  durationEndsSent: number;
 }
 
 /** The sessions this instance meters, by id. Entries go at `release()` (or when stale). */
@@ -37,7 +38,7 @@ export class CostSessions {
   ensure(id: string, now: number): CostSession {
     let session = this.sessions.get(id);
     if (!session) {
-      session = { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false };
+      session = { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
       this.sessions.set(id, session);
     }
     return session;

@@ -171,6 +171,18 @@ describe('CostService (the SESSION_COST port)', () => {
       expect(h.ledger.pendingMicro()).toBe(0);
       expect({ hourly: await h.ledger.hourlySpend(), session: await h.ledger.sessionSpend('s1') }).toEqual({ hourly: 12_000, session: 12_000 });
     });
+
+    it('opens the breaker on spend that reaches the ledger late, once Redis is back', async () => {
+      const h = costHarness({ breakerThresholdUsd: 0.01, maxSessionCostUsd: 5 });
+      await h.service.admit('s1', identity());
+      h.switchable.down = true;
+      await h.service.recordResponseUsage('s1', 'gpt-realtime-2', 'r1', usageCosting(12_000));
+      expect(await h.metric('ducke_circuit_breaker_activations_total')).toBe(0);
+      h.switchable.down = false;
+      await h.service.poll();
+      expect(await h.metric('ducke_circuit_breaker_activations_total')).toBe(1);
+      expect(h.events).toEqual([{ kind: 'end', sessionId: '*', reason: 'circuit_breaker' }]);
+    });
   });
 
   describe('the duration limit', () => {
@@ -204,6 +216,18 @@ describe('CostService (the SESSION_COST port)', () => {
       h.clock.advance(10_000);
       h.watchdog.check();
       expect(h.events).toHaveLength(3);
+    });
+
+    it('stops announcing after half a minute when the session is never released, and forgets it', async () => {
+      const h = costHarness({ maxSessionDurationMs: 30_000 });
+      await h.service.admit('s1', identity());
+      h.service.started('s1');
+      for (let second = 0; second <= 70; second++) {
+        h.watchdog.check();
+        h.clock.advance(1_000);
+      }
+      expect(h.events.filter((event) => event.kind === 'end')).toHaveLength(6);
+      expect(h.sessions.size).toBe(0);
     });
 
     it('warns at once when the whole limit is shorter than a minute', async () => {

@@ -20,7 +20,7 @@ import { costUpdate } from './cost-update';
 import { CostMetrics, type LimitReason } from './cost.metrics';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { EnforcementEvents } from './enforcement-events';
-import { toUsd } from './money';
+import { formatUsd, toUsd } from './money';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
 /** Duration checks: a session ends within this long of its limit. */
@@ -60,9 +60,10 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     const s = this.settings;
     const ceiling = this.meter.responseCeiling(s.realtimeModel, s.maxOutputTokens);
     this.logger.log(
-      `Cost protection ${s.enabled ? 'enforced' : 'DISABLED (metering only)'}: budget $${toUsd(s.budgetMicro)} and ` +
-        `${Math.round(s.maxDurationMs / 1000)} s per session, hourly cap $${toUsd(s.hourlyCapMicro)}, breaker at $${toUsd(s.breakerThresholdMicro)}, ` +
-        `reservation $${toUsd(s.reservationMicro)}; one ${ceiling.model} response costs at most $${ceiling.totalUsd.toFixed(2)}`,
+      `Cost protection ${s.enabled ? 'enforced' : 'DISABLED (metering only)'}: budget ${formatUsd(toUsd(s.budgetMicro))} and ` +
+        `${Math.round(s.maxDurationMs / 1000)} s per session, hourly cap ${formatUsd(toUsd(s.hourlyCapMicro))}, ` +
+        `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}; ` +
+        `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (prices as of ${this.meter.pricesAsOf()})`,
     );
     this.status.register('sessions', () => this.admission.acceptance());
     if (s.enabled) {
@@ -131,7 +132,8 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
   /** One poll tick: breaker safety net, queued charges, gauges. Never throws. */
   async poll(): Promise<void> {
     if (this.settings.enabled) await this.breaker.poll();
-    await this.ledger.flush().catch(() => undefined);
+    const hourlyMicro = await this.ledger.flush().catch(() => undefined);
+    if (hourlyMicro !== undefined) await this.checkBreaker(hourlyMicro);
     if (this.polls++ % GAUGE_EVERY_POLLS === 0) await this.admission.acceptance();
   }
 
@@ -151,11 +153,13 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     session.meteredMicro += priced.micro;
     const totals = await this.ledger.charge(sessionId, priced.micro, session.identity?.userKey);
     session.spentMicro = Math.max(session.spentMicro, session.meteredMicro, totals.sessionMicro ?? 0);
-    if (totals.hourlyMicro !== undefined) {
-      this.metrics.hourlySpend(totals.hourlyMicro);
-      await this.breaker.tripIfOver(totals.hourlyMicro).catch((error: Error) => this.logger.warn(`breaker check failed: ${error.message}`));
-    }
+    if (totals.hourlyMicro !== undefined) await this.checkBreaker(totals.hourlyMicro);
     return this.verdict(session, this.clock.now());
+  }
+
+  private async checkBreaker(hourlyMicro: number): Promise<void> {
+    this.metrics.hourlySpend(hourlyMicro);
+    await this.breaker.tripIfOver(hourlyMicro).catch((error: Error) => this.logger.warn(`breaker check failed: ${error.message}`));
   }
 
   /** De-duplication: this instance's memory first, then the shared ledger (another process may have counted it). */
@@ -178,7 +182,7 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
       session.endedFor = reason;
       // Breaker ends are counted where the breaker ends every session (CircuitBreaker).
       if (reason !== 'circuit_breaker') this.metrics.limitHit(reason);
-      this.logger.log(`session ${session.id} ends: ${reason} at $${update.sessionCostUsd.toFixed(4)}`);
+      this.logger.log(`session ${session.id} ends: ${reason} at ${formatUsd(update.sessionCostUsd)}`);
     }
     return { end: true, reason, update };
   }
@@ -192,5 +196,5 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
 }
 
 function transientSession(id: string, now: number): CostSession {
-  return { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false };
+  return { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
 }

@@ -6,8 +6,10 @@ import { CostSessions } from './cost-sessions';
 import { costUpdate } from './cost-update';
 import { EnforcementEvents } from './enforcement-events';
 
-/** A duration end not yet followed by `release()` is announced again this often. */
+/** A duration end not yet followed by `release()` is announced again this often… */
 const REANNOUNCE_MS = 5_000;
+/** …this many times; then the session is taken for gone (its reservation expires by itself). */
+const MAX_ANNOUNCEMENTS = 6;
 
 /**
  * Per-session wall clock (the original's watchdog never fired). `check()` runs every 250 ms:
@@ -44,6 +46,11 @@ export class DurationWatchdog {
       const elapsed = now - session.startedAt;
       if (elapsed >= s.maxDurationMs) {
         if (session.durationEndSentAt !== undefined && now - session.durationEndSentAt < REANNOUNCE_MS) continue;
+        if (session.durationEndsSent >= MAX_ANNOUNCEMENTS) {
+          this.logger.warn(`session ${session.id} was never released after its duration end; forgetting it`);
+          this.sessions.remove(session.id);
+          continue;
+        }
         if (session.durationEndSentAt === undefined) {
           this.logger.log(`session ${session.id} reached its ${Math.round(s.maxDurationMs / 1000)} s limit`);
           if (!session.endedFor) {
@@ -52,6 +59,7 @@ export class DurationWatchdog {
           }
         }
         session.durationEndSentAt = now;
+        session.durationEndsSent++;
         this.events.emit({ kind: 'end', sessionId: session.id, reason: 'duration_exceeded' });
       } else if (elapsed >= s.maxDurationMs - s.durationWarningMs && !session.durationWarned) {
         session.durationWarned = true;

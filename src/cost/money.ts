@@ -12,3 +12,8 @@ export function toMicro(usd: number): number {
 export function toUsd(micro: number): number {
   return Math.round(micro) / MICRO_PER_USD;
 }
+
+/** "$0.0240" for small amounts, "$12.50" for larger ones: log lines stay readable at test scale. */
+export function formatUsd(usd: number): string {
+  return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
+}

@@ -46,6 +46,11 @@ const BUCKETS: readonly Bucket[] = ['text', 'audio', 'image'];
 export class UsageMeter {
   constructor(private readonly prices: PriceBook) {}
 
+  /** The date of the price table in use. */
+  pricesAsOf(): string {
+    return this.prices.table.asOf;
+  }
+
   /** `response.done` → `response.usage`. Cached tokens are a subset of the input tokens. */
   priceResponse(model: string, usage: unknown): PricedUsage {
     const price = this.prices.resolve(model);
