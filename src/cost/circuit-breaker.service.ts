@@ -108,7 +108,8 @@ export class CircuitBreaker {
     if (record.resetAt <= this.clock.now()) return;
     this.openUntil = Math.max(this.openUntil, record.resetAt);
     this.metrics.breakerState(true);
-    if (record.openedAt === this.actedOn) return;
+    // With enforcement off this instance reports the breaker but ends nothing.
+    if (!this.settings.enabled || record.openedAt === this.actedOn) return;
     this.actedOn = record.openedAt;
     const running = this.sessions.size;
     if (running > 0) {
