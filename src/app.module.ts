@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ClockModule } from './common/clock';
 import { configRootModule } from './config/config.module';
+import { CostModule } from './cost/cost.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule],
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, CostModule],
     };
   }
 }
