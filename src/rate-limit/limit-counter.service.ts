@@ -49,6 +49,11 @@ export class LimitCounter implements OnApplicationShutdown {
     return this.fallbackActive ? 'memory-fallback' : 'redis';
   }
 
+  /** Keys held by the per-instance fallback counter (bounded by distinct clients per window). */
+  get fallbackKeys(): number {
+    return this.fallback?.size ?? 0;
+  }
+
   /** Count one hit on `key`; the window starts with the key's first hit and lasts `windowMs`. */
   hit(key: string, windowMs: number): Promise<CounterResult> {
     if (!this.fallback) return this.store.increment(key, windowMs);
