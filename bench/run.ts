@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark section in one run, printed as one table.
 // Sections are listed here; each returns rows of figures against their targets.
 import { BenchRow } from './measure';
+import { rateLimitSection } from './sections/rate-limit.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
+  'rate-limit': rateLimitSection,
 };
 
 async function main(): Promise<void> {

@@ -6,11 +6,10 @@ import {
   InjectThrottlerStorage,
   ThrottlerGuard,
   type ThrottlerModuleOptions,
-  type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Counter } from 'prom-client';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { ClientIdentityService } from '../security/security.module';
@@ -20,13 +19,30 @@ import { HttpLimitedRoute, rateLimitKey } from './rate-limit-policies';
 import { RateLimit } from './rate-limit.decorator';
 import { RATE_LIMIT_EXCEEDED } from './rate-limit.metrics';
 
+/** A route handler (its function is the metadata target). */
+type Handler = ReturnType<ExecutionContext['getHandler']>;
+
+interface RoutePolicy {
+  route: HttpLimitedRoute;
+  limit: number;
+  ttl: number;
+}
+
 /**
- * The global HTTP guard: a route marked `@RateLimit(name)` is counted against the named
- * throttler of the same name, per client key (TRUST_PROXY rule, IPv6 /64). Every limited response
- * carries the IETF RateLimit fields; over the limit it is a 429 with a plain `Retry-After`.
+ * The global HTTP guard: a route marked `@RateLimit(name)` counts against the named throttler of
+ * that name (ThrottlerModule options, ThrottlerStorage on our StateStore), per client key under
+ * the same TRUST_PROXY rule as WebSocket upgrades (ClientIdentityService, IPv6 /64). Every limited
+ * response carries the IETF RateLimit fields; over the limit it is a 429 with a plain
+ * `Retry-After` (ThrottlerGuard would send `Retry-After-<name>` and X-RateLimit-* instead).
+ *
+ * `canActivate` is replaced: ThrottlerGuard's loop re-reads six metadata keys per throttler and
+ * awaits each value on every request (about 10 % of /status CPU), while a route's throttler never
+ * changes, so it is resolved once per handler. Routes opt in with `@RateLimit`, not `@Throttle`.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  private readonly policyOfHandler = new WeakMap<Handler, RoutePolicy | null>();
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -38,40 +54,39 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return !this.config.enabled || context.getType() !== 'http' || !this.routeOf(context);
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.enabled || context.getType() !== 'http') return true;
+    const policy = this.policyOf(context.getHandler());
+    return policy ? this.count(context, policy) : true;
   }
 
-  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = request;
-    const route = this.routeOf(context);
-    // The guard runs every named throttler; only the one this route opted in to counts.
-    if (!route || throttler.name !== route) return true;
-
+  /** One atomic hit for this client on the route's throttler; throws the 429 when over. */
+  private async count(context: ExecutionContext, { route, limit, ttl }: RoutePolicy): Promise<true> {
     const { req, res } = this.getRequestResponse(context);
-    const key = generateKey(context, await getTracker(req, context), route);
-    const record = await this.storageService.increment(key, ttl, limit, blockDuration, route);
+    const key = rateLimitKey(route, this.identity.keyOf(req as IncomingMessage));
+    const record = await this.storageService.increment(key, ttl, limit, ttl, route);
 
     const headers = rateLimitHeaders({ route, limit, windowMs: ttl, hits: record.totalHits, resetSec: record.timeToExpire });
-    for (const [name, value] of Object.entries(headers)) this.setResponseHeader(res, name, value);
+    const response = res as ServerResponse;
+    response.setHeader('RateLimit-Policy', headers['RateLimit-Policy']);
+    response.setHeader('RateLimit', headers.RateLimit);
     if (!record.isBlocked) return true;
 
     this.exceeded.inc({ route });
-    this.setResponseHeader(res, 'Retry-After', record.timeToBlockExpire);
+    response.setHeader('Retry-After', String(record.timeToBlockExpire));
     throw new RateLimitExceededException(record.timeToBlockExpire);
   }
 
-  /** The same client rule as WebSocket upgrades: ClientIdentityService, not Express's req.ip. */
-  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    return this.identity.keyOf(req as unknown as IncomingMessage);
-  }
-
-  /** One bucket per route and client, shared by every instance (not the throttler's per-handler hash). */
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return rateLimitKey(name as HttpLimitedRoute, tracker);
-  }
-
-  private routeOf(context: ExecutionContext): HttpLimitedRoute | undefined {
-    return this.reflector.get(RateLimit, context.getHandler());
+  /** The named throttler a handler opted in to with `@RateLimit`, or null. */
+  private policyOf(handler: Handler): RoutePolicy | null {
+    let policy = this.policyOfHandler.get(handler);
+    if (policy === undefined) {
+      const route = this.reflector.get(RateLimit, handler);
+      const throttler = route ? this.throttlers.find((candidate) => candidate.name === route) : undefined;
+      // throttlerOptions() configures plain numbers, never per-request functions.
+      policy = route && throttler ? { route, limit: throttler.limit as number, ttl: throttler.ttl as number } : null;
+      this.policyOfHandler.set(handler, policy);
+    }
+    return policy;
   }
 }

@@ -14,13 +14,16 @@ import { SessionRateLimiter } from './session-rate-limiter.service';
 import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
 import { ToolLimiterService } from './tool-limiter.service';
 
-/** One named throttler per HTTP route, from RATE_LIMIT_STATUS / RATE_LIMIT_MAIN_PAGE. */
+/**
+ * One named throttler per HTTP route, from RATE_LIMIT_STATUS / RATE_LIMIT_MAIN_PAGE; each applies
+ * only to the routes marked `@RateLimit(<its name>)`.
+ */
 export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, storage: StateStoreThrottlerStorage): ThrottlerModuleOptions {
   const policies = policiesFrom(config);
   return {
     throttlers: HTTP_LIMITED_ROUTES.map((route) => ({ name: route, limit: policies[route].limit, ttl: policies[route].windowMs })),
     storage,
-    // RateLimitGuard sets the IETF fields and a plain Retry-After instead of X-RateLimit-*-<name>.
+    // RateLimitGuard sends the IETF fields and a plain Retry-After instead of X-RateLimit-*-<name>.
     setHeaders: false,
   };
 }
