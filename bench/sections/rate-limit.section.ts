@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { promisify } from 'node:util';
+import { LimitCounter } from '../../src/rate-limit/limit-counter.service';
 import { SessionRateLimiter } from '../../src/rate-limit/session-rate-limiter.service';
 import { RedisServer } from '../../test/support/redis-server';
 import { SpawnedApp, spawnApp } from '../../test/support/spawned-app';
@@ -22,7 +23,10 @@ async function decisionLatency(redisUrl: string | undefined, iterations: number)
   // 1,000 clients in rotation, as a busy instance sees them.
   const clients = Array.from({ length: 1_000 }, (_, i) => ({ ip: `10.0.${i >> 8}.${i & 255}`, clientKey: `10.0.${i >> 8}.${i & 255}` }));
   const stats = await timeAsync((i) => limiter.consume('websocket', clients[i % clients.length]), iterations, iterations / 10);
+  // A Redis figure is only one if no decision fell back to memory.
+  const mode = app.app.get(LimitCounter).mode;
   await app.close();
+  if (mode !== (redisUrl ? 'redis' : 'memory')) throw new Error(`limiter counted in ${mode} during the run`);
   return stats;
 }
 
