@@ -23,8 +23,6 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
   return {
     throttlers: HTTP_LIMITED_ROUTES.map((route) => ({ name: route, limit: policies[route].limit, ttl: policies[route].windowMs })),
     storage,
-    // RateLimitGuard sends the IETF fields and a plain Retry-After instead of X-RateLimit-*-<name>.
-    setHeaders: false,
   };
 }
 
