@@ -108,6 +108,17 @@ describe('HTTP rate limits', () => {
     });
   });
 
+  describe('TRUST_PROXY naming proxies the peer is not one of', () => {
+    let app: TestApp;
+    beforeAll(async () => (app = await startTestApp({ REDIS_URL: undefined, TRUST_PROXY: '10.0.0.0/8', RATE_LIMIT_STATUS: '5/minute' })));
+    afterAll(() => app.close());
+
+    it('ignores X-Forwarded-For from that untrusted peer', async () => {
+      const replies = await getSequentially(6, `${app.url}/status`, () => ({ headers: { 'X-Forwarded-For': randomIpv4() } }));
+      expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    });
+  });
+
   describe('RATE_LIMIT_ENABLED=false', () => {
     let app: TestApp;
     beforeAll(async () => (app = await startTestApp({ REDIS_URL: undefined, RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_STATUS: '2/minute', RATE_LIMIT_MAIN_PAGE: '2/minute' })));
