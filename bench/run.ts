@@ -2,6 +2,7 @@
 // Sections are listed here; each returns rows of figures against their targets.
 import { BenchRow } from './measure';
 import { costSection } from './sections/cost.section';
+import { rateLimitSection } from './sections/rate-limit.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 
@@ -9,6 +10,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
   cost: costSection,
+  'rate-limit': rateLimitSection,
 };
 
 async function main(): Promise<void> {
