@@ -3,6 +3,7 @@
 import { BenchRow } from './measure';
 import { costSection } from './sections/cost.section';
 import { metricsSection } from './sections/metrics.section';
+import { rateLimitSection } from './sections/rate-limit.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 
@@ -11,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   storage: storageSection,
   cost: costSection,
   metrics: metricsSection,
+  'rate-limit': rateLimitSection,
 };
 
 async function main(): Promise<void> {

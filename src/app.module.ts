@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PageModule } from './page/page.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SecurityModule } from './security/security.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, CostModule],
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule],
     };
   }
 }
