@@ -17,6 +17,12 @@ const COST: Expected = {
   ducke_cost_reserved_usd: { type: 'gauge', labels: [] },
 };
 
+const RATE_LIMIT: Expected = {
+  rate_limit_exceeded_total: { type: 'counter', labels: ['route'] },
+  ducke_rate_limit_fallback_active: { type: 'gauge', labels: [] },
+  ducke_rate_limit_store_errors_total: { type: 'counter', labels: [] },
+};
+
 const METRICS: Expected = {
   http_request_duration_seconds: { type: 'histogram', labels: ['route', 'method', 'status'] },
   ducke_storage_up: { type: 'gauge', labels: [] },
@@ -46,12 +52,33 @@ const textOutput = (tokens: number) => ({
 
 describe('contract metrics on /metrics', () => {
   let app: TestApp;
-  beforeAll(async () => (app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', METRICS_TOKEN: undefined, REDIS_URL: undefined })));
+  beforeAll(
+    async () =>
+      (app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', METRICS_TOKEN: undefined, REDIS_URL: undefined, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_STATUS: '3/minute' })),
+  );
   afterAll(() => app.close());
 
   it("lists the metrics module's own metrics with their types and labels", async () => {
     await fetch(`${app.url}/status`);
     expect(listed(await scrape(app.url), METRICS)).toEqual(sorted(METRICS));
+  });
+
+  it("lists the rate-limit module's metrics with their types", async () => {
+    expect(listed(await scrape(app.url), RATE_LIMIT)).toEqual(sorted(RATE_LIMIT));
+  });
+
+  it('counts a 429 on /status in rate_limit_exceeded_total{route="status"} and in the HTTP histogram', async () => {
+    const before = await scrape(app.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${app.url}/status`)).status);
+    const refused = statuses.filter((status) => status === 429).length;
+    expect(refused).toBeGreaterThanOrEqual(2);
+    const after = await scrape(app.url);
+    expect(valueOf(after, 'rate_limit_exceeded_total', { route: 'status' }) - valueOf(before, 'rate_limit_exceeded_total', { route: 'status' })).toBe(refused);
+    const http429 = { route: '/status', method: 'GET', status: '429' };
+    expect(valueOf(after, 'http_request_duration_seconds_count', http429) - valueOf(before, 'http_request_duration_seconds_count', http429)).toBe(refused);
+    // The scrapes themselves were never limited.
+    expect(valueOf(after, 'rate_limit_exceeded_total', { route: 'metrics' })).toBe(0);
   });
 
   it("lists the cost module's metrics with their types", async () => {
