@@ -15,6 +15,8 @@ const COST: Expected = {
   ducke_hourly_spend_usd: { type: 'gauge', labels: [] },
   ducke_circuit_breaker_open: { type: 'gauge', labels: [] },
   ducke_cost_reserved_usd: { type: 'gauge', labels: [] },
+  ducke_hourly_cap_usd: { type: 'gauge', labels: [] },
+  ducke_circuit_breaker_threshold_usd: { type: 'gauge', labels: [] },
 };
 
 const RATE_LIMIT: Expected = {
@@ -54,7 +56,7 @@ describe('contract metrics on /metrics', () => {
   let app: TestApp;
   beforeAll(
     async () =>
-      (app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', METRICS_TOKEN: undefined, REDIS_URL: undefined, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_STATUS: '3/minute' })),
+      (app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', METRICS_TOKEN: undefined, REDIS_URL: undefined, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_STATUS: '3/minute', COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD: '12.5', COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD: '40' })),
   );
   afterAll(() => app.close());
 
@@ -102,5 +104,11 @@ describe('contract metrics on /metrics', () => {
     expect(delta('ducke_cost_total_usd', { model: 'gpt-realtime-2' })).toBeCloseTo(1.2, 6);
     expect(delta('ducke_tokens_total', { model: 'gpt-realtime-2' })).toBe(50_000);
     expect(valueOf(after, 'ducke_hourly_spend_usd')).toBeGreaterThan(0);
+  });
+
+  it('exports the configured hourly cap and breaker threshold, so dashboards and alerts follow the configuration', async () => {
+    const families = await scrape(app.url);
+    expect(valueOf(families, 'ducke_hourly_cap_usd')).toBe(12.5);
+    expect(valueOf(families, 'ducke_circuit_breaker_threshold_usd')).toBe(40);
   });
 });

@@ -2,7 +2,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'dotenv';
 import { ROOT } from '../support/spawned-app';
 import {
   allExpressions,
@@ -62,15 +61,13 @@ describe('monitoring files', () => {
       expect(alerts.filter((alert) => !tested.has(alert!))).toEqual([]);
     });
 
-    it('alerts on the breaker, 80 % of the default hourly cap, storage, upstream errors and a down app', () => {
+    it('alerts on the breaker, 80 % of the configured hourly cap, storage, upstream errors and a down app', () => {
       const rules = Object.fromEntries(readYaml<RuleFile>(RULES_FILE).groups.flatMap((group) => group.rules.map((rule) => [rule.alert, rule.expr])));
-      const defaults = parse(readFileSync(join(ROOT, '.env.example')));
-      const cap = Number(defaults.COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD);
       expect(rules).toMatchObject({
         DuckEDown: expect.stringContaining('up{job="duck-e"}'),
         DuckECircuitBreakerOpen: expect.stringContaining('ducke_circuit_breaker_open'),
-        DuckEHourlySpendHigh: `max(ducke_hourly_spend_usd) > 0.8 * ${cap}`,
-        DuckEHourlyCapReached: `max(ducke_hourly_spend_usd) >= ${cap}`,
+        DuckEHourlySpendHigh: 'max(ducke_hourly_spend_usd) > 0.8 * max(ducke_hourly_cap_usd)',
+        DuckEHourlyCapReached: 'max(ducke_hourly_spend_usd) >= max(ducke_hourly_cap_usd)',
         DuckEStorageDown: expect.stringContaining('ducke_storage_up'),
         DuckERateLimitFallbackActive: expect.stringContaining('ducke_rate_limit_fallback_active'),
         DuckEUpstreamErrorsHigh: expect.stringContaining('ducke_upstream_errors_total'),
@@ -150,16 +147,14 @@ describe('monitoring files', () => {
       }
     });
 
-    it('draws the hourly cap and the breaker threshold as dashed lines from variables that default to the configured defaults', () => {
-      const defaults = parse(readFileSync(join(ROOT, '.env.example')));
-      const variable = (name: string) => dashboard.templating.list.find((item) => item.name === name);
-      expect(variable('hourly_cap_usd')).toMatchObject({ type: 'textbox', query: String(Number(defaults.COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD)) });
-      expect(variable('breaker_threshold_usd')).toMatchObject({ type: 'textbox', query: String(Number(defaults.COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD)) });
+    it('draws the hourly cap and the breaker threshold as dashed lines from the limits the app exports', () => {
       const spend = panels.find((panel) => panel.targets?.some((target) => target.expr?.includes('ducke_hourly_spend_usd')) && panel.type === 'timeseries') as unknown as {
         targets: Array<{ expr: string; legendFormat: string }>;
         fieldConfig: { overrides: Array<{ matcher: { options: string }; properties: Array<{ id: string; value: unknown }> }> };
       };
-      expect(spend.targets.map((target) => target.expr)).toEqual(expect.arrayContaining(['vector($hourly_cap_usd)', 'vector($breaker_threshold_usd)']));
+      expect(spend.targets.map((target) => target.expr)).toEqual(
+        expect.arrayContaining(['max(ducke_hourly_cap_usd{instance=~"$instance"})', 'max(ducke_circuit_breaker_threshold_usd{instance=~"$instance"})']),
+      );
       for (const line of ['hourly cap', 'breaker threshold']) {
         expect(spend.targets.some((target) => target.legendFormat === line)).toBe(true);
         const override = spend.fieldConfig.overrides.find((item) => item.matcher.options === line);
