@@ -1,12 +1,18 @@
 // `npm run bench`: every benchmark section in one run, printed as one table.
 // Sections are listed here; each returns rows of figures against their targets.
 import { BenchRow } from './measure';
+import { costSection } from './sections/cost.section';
+import { metricsSection } from './sections/metrics.section';
+import { rateLimitSection } from './sections/rate-limit.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
+  cost: costSection,
+  metrics: metricsSection,
+  'rate-limit': rateLimitSection,
 };
 
 async function main(): Promise<void> {
