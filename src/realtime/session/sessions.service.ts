@@ -58,7 +58,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   onModuleInit(): void {
     this.unsubscribe = this.cost.onEnforcement((event) => this.enforce(event));
-    this.status.register('sessions', () => ({
+    this.status.register('conversations', () => ({
       active: [...this.sessions.values()].filter((session) => session.live).length,
       starting: [...this.sessions.values()].filter((session) => !session.live && session.state !== 'ending').length,
       accepting: !this.draining,
