@@ -120,7 +120,7 @@ describe('ToolRegistry (the TOOL_CATALOG)', () => {
   it('times every call in the duration histogram', async () => {
     await registry.run('echo', '{"text":"a"}', context);
     const histogram = (await metrics.getMetricsAsJSON()).find((entry) => entry.name === 'ducke_tool_duration_seconds');
-    const count = histogram?.values.find((value) => value.metricName === 'ducke_tool_duration_seconds_count' && value.labels.tool === 'echo');
+    const count = histogram?.values.find((value) => (value as { metricName?: string }).metricName === 'ducke_tool_duration_seconds_count' && value.labels.tool === 'echo');
     expect(count?.value).toBe(1);
   });
 });

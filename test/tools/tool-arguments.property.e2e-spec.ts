@@ -48,7 +48,7 @@ interface Outbound {
 class SpyHttp extends UpstreamHttp {
   readonly sent: Outbound[] = [];
 
-  async getJson(upstream: Upstream, url: URL): Promise<UpstreamResponse> {
+  override async getJson(upstream: Upstream, url: URL): Promise<UpstreamResponse> {
     this.sent.push({ upstream, url });
     const days = Number(url.searchParams.get('forecast_days') ?? url.searchParams.get('days') ?? 1);
     const dates = Array.from({ length: days }, (_, i) => `2026-05-0${i + 1}`);
