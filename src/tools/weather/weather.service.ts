@@ -3,6 +3,7 @@ import type { ToolCallContext, ToolLimiter } from '../../common/session-ports';
 import { TOOL_LIMITER } from '../../common/session-ports';
 import { InjectStore } from '../../storage/inject-store.decorator';
 import type { StateStore } from '../../storage/state-store';
+import { UpstreamError } from '../http/upstream-error';
 import type { ToolResult } from '../tool';
 import { answer, failure, rateLimited } from '../tool-result';
 import type { Lookup, WeatherSource } from './weather-report';
@@ -46,7 +47,9 @@ export class WeatherService {
     try {
       lookup = await fetchReport();
     } catch (error) {
-      this.logger.warn(`weather lookup failed (request ${context.requestId}): ${(error as Error).message}`);
+      // UpstreamHttp already logged each failed attempt; anything else is a fault of ours.
+      if (error instanceof UpstreamError) this.logger.debug(`weather lookup failed (request ${context.requestId}): ${error.message}`);
+      else this.logger.error(`weather lookup failed (request ${context.requestId}): ${(error as Error).message}`);
       return failure('upstream_error', 'The weather service is not answering right now; try again in a minute.');
     }
     const result = toResult(lookup, location);
