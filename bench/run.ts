@@ -3,10 +3,12 @@
 import { BenchRow } from './measure';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
+import { toolsSection } from './sections/tools.section';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
+  tools: toolsSection,
 };
 
 async function main(): Promise<void> {

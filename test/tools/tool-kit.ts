@@ -5,9 +5,10 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import type { BackendUsage, ClientIdentity, LimitedTool, ToolCallContext, ToolLimitDecision, ToolLimiter } from '../../src/common/session-ports';
 import { TOOL_CALLS_TOTAL, TOOL_DURATION_SECONDS, UPSTREAM_ERRORS_TOTAL } from '../../src/tools/tool-metrics';
 
-/** A ToolLimiter stand-in (the real one belongs to the rate-limit module): allow N per tool, then refuse. */
+/** A ToolLimiter stand-in (the real one belongs to the rate-limit module): allow N per tool, then refuse. Keeps the first 1,000 calls. */
 export class CountingLimiter implements ToolLimiter {
   readonly calls: Array<{ tool: LimitedTool; identity: ClientIdentity }> = [];
+  private readonly used = new Map<LimitedTool, number>();
   failWith: Error | undefined;
 
   constructor(
@@ -17,8 +18,9 @@ export class CountingLimiter implements ToolLimiter {
 
   async consume(tool: LimitedTool, identity: ClientIdentity): Promise<ToolLimitDecision> {
     if (this.failWith) throw this.failWith;
-    this.calls.push({ tool, identity });
-    const used = this.calls.filter((call) => call.tool === tool).length;
+    if (this.calls.length < 1_000) this.calls.push({ tool, identity });
+    const used = (this.used.get(tool) ?? 0) + 1;
+    this.used.set(tool, used);
     const limit = this.allowed[tool] ?? Infinity;
     return used <= limit ? { allowed: true } : { allowed: false, retryAfterSec: this.retryAfterSec };
   }
