@@ -4,7 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { validateSync, ValidationError } from 'class-validator';
 import type { Counter, Histogram } from 'prom-client';
 import type { ToolCallContext, ToolCatalog, ToolDefinition, ToolOutcome, ToolOutcomeKind } from '../common/session-ports';
-import { RegisteredTool, Tool } from './tool';
+import { RegisteredTool, Tool, ToolResult } from './tool';
 import { failure } from './tool-result';
 import { TOOL_CALLS_TOTAL, TOOL_DURATION_SECONDS } from './tool-metrics';
 
@@ -59,7 +59,7 @@ export class ToolRegistry implements ToolCatalog, OnModuleInit {
     const tool = this.tools.get(name);
     // Only registered names become label values; anything else is "unknown".
     const toolLabel = tool ? tool.name : 'unknown';
-    let result;
+    let result: ToolResult;
     try {
       if (!tool) {
         result = failure('unknown_tool', `There is no tool called ${JSON.stringify(String(name).slice(0, 64))}.`);
