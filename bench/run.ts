@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark section in one run, printed as one table.
 // Sections are listed here; each returns rows of figures against their targets.
 import { BenchRow } from './measure';
+import { costSection } from './sections/cost.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 import { toolsSection } from './sections/tools.section';
@@ -9,6 +10,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
   tools: toolsSection,
+  cost: costSection,
 };
 
 async function main(): Promise<void> {

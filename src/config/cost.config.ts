@@ -13,6 +13,8 @@ export const costConfig = registerAs('cost', () => {
     maxHourlyCostUsd: readParsed('COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD', parsePositiveDecimal, '50.0'),
     breakerThresholdUsd: readParsed('COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD', parsePositiveDecimal, '100.0'),
     breakerResetMs: readParsed('COST_PROTECTION_CIRCUIT_BREAKER_RESET_MINUTES', parsePositiveDecimal, '30') * 60_000,
+    /** The "rolling hour" of the hourly cap, the breaker and the per-user cap (shorter only in tests). */
+    spendWindowMs: readParsed('COST_PROTECTION_SPEND_WINDOW_MINUTES', parsePositiveDecimal, '60') * 60_000,
     /** Held against the hourly cap when a session is admitted, settled against its real usage. */
     sessionReservationUsd: Math.min(
       maxSessionCostUsd,

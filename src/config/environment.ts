@@ -87,6 +87,7 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MINUTES) COST_PROTECTION_CIRCUIT_BREAKER_RESET_MINUTES?: string;
+  @IsOptional() @Parses(parsePositiveDecimal, MINUTES) COST_PROTECTION_SPEND_WINDOW_MINUTES?: string;
   @IsOptional() @Parses(parseNonNegativeDecimal, 'an amount in USD ≥ 0, e.g. 0.25') COST_PROTECTION_SESSION_RESERVATION_USD?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_MAX_USER_COST_PER_HOUR_USD?: string;
 

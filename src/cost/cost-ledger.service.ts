@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { InjectStore } from '../storage/inject-store.decorator';
+import { bucketSizeMs, WINDOW_BUCKETS, type StateStore, type WindowRef } from '../storage/state-store';
+import { COST_SETTINGS, type CostSettings } from './cost-settings';
+
+/** Which cap a refused reservation ran into. */
+export type ReservationScope = 'hourly' | 'user';
+
+export type ReservationResult =
+  | { granted: true; heldMicro: number }
+  | { granted: false; scope: ReservationScope; committedMicro: number; heldMicro: number; capMicro: number; userKey?: string };
+
+/** The shared figures after a charge (undefined when the charge was queued: ledger unreachable). */
+export interface ChargeResult {
+  hourlyMicro?: number;
+  sessionMicro?: number;
+}
+
+interface PendingCharge {
+  sessionId: string;
+  userKey?: string;
+  micro: number;
+  /** 'all': nothing was written yet; 'user': only the user's part is missing. */
+  part: 'all' | 'user';
+}
+
+const HOLDS = 'cost:holds';
+const HOUR = 'cost:hour';
+/** Spend per window bucket, kept separately so a refusal can say when enough of it rolls out. */
+const SLOT = 'cost:hour-slot';
+/** A refusal caused by other sessions' reservations: they settle as those sessions end. */
+const RESERVATIONS_RETRY_MS = 30_000;
+/** Slot sums are re-read at most this often (refusals can come in bursts). */
+const SLOT_CACHE_MS = 2_000;
+
+/**
+ * The shared money ledger in the StateStore, in integer micro-USD: committed spend over the
+ * rolling window (all sessions, and per user with a user cap), per-session spend, and the
+ * reservations running sessions hold against the hourly cap. Every change is one atomic store
+ * operation, so all instances on one Redis see the same figures and never over-admit.
+ *
+ * A charge that cannot be written (Redis down) is queued and retried, never dropped: the spend
+ * happened, so it must land in the window once the ledger is back.
+ */
+@Injectable()
+export class CostLedger {
+  private readonly logger = new Logger(CostLedger.name);
+  private readonly pending = new Map<string, PendingCharge>();
+  private readonly hour: WindowRef;
+  private readonly slotMs: number;
+  private slotCache: { at: number; prefix: string; sums: Map<number, number> } | undefined;
+  private flushing = false;
+
+  constructor(
+    @InjectStore() private readonly store: StateStore,
+    @Inject(COST_SETTINGS) private readonly settings: CostSettings,
+    private readonly clock: Clock,
+  ) {
+    this.hour = { key: HOUR, windowMs: settings.windowMs };
+    this.slotMs = bucketSizeMs(settings.windowMs);
+  }
+
+  /**
+   * Hold the session's reservation against the hourly cap (and the user's cap), atomically with
+   * the check: committed + held + reservation ≤ cap. Throws when the ledger is unreachable.
+   */
+  async reserve(sessionId: string, userKey?: string): Promise<ReservationResult> {
+    const s = this.settings;
+    const user = this.userRefs(userKey);
+    if (user) {
+      const result = await this.store.placeHold({
+        window: user.window,
+        poolKey: user.pool,
+        holdId: sessionId,
+        amount: Math.min(s.reservationMicro, user.capMicro),
+        ttlMs: s.holdTtlMs,
+        cap: user.capMicro,
+      });
+      if (!result.granted) {
+        return { granted: false, scope: 'user', committedMicro: result.committed, heldMicro: result.held, capMicro: user.capMicro, userKey };
+      }
+    }
+    try {
+      const result = await this.store.placeHold({
+        window: this.hour,
+        poolKey: HOLDS,
+        holdId: sessionId,
+        amount: s.reservationMicro,
+        ttlMs: s.holdTtlMs,
+        cap: s.hourlyCapMicro,
+      });
+      if (!result.granted) {
+        if (user) await this.store.releaseHold(user.pool, sessionId);
+        return { granted: false, scope: 'hourly', committedMicro: result.committed, heldMicro: result.held, capMicro: s.hourlyCapMicro };
+      }
+      return { granted: true, heldMicro: result.held };
+    } catch (error) {
+      if (user) await this.store.releaseHold(user.pool, sessionId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Drop the session's reservations (its spend stays committed). */
+  async releaseReservation(sessionId: string, userKey?: string): Promise<void> {
+    const user = this.userRefs(userKey);
+    await Promise.all([this.store.releaseHold(HOLDS, sessionId), user ? this.store.releaseHold(user.pool, sessionId) : undefined]);
+  }
+
+  /** True the first time a usage id is seen for a session (a re-attached sideband never counts twice). */
+  async claim(sessionId: string, usageKey: string): Promise<boolean> {
+    return this.store.setIfAbsent(`cost:seen:${sessionId}:${boundedKey(usageKey)}`, 1, this.settings.sessionRecordTtlMs);
+  }
+
+  /**
+   * Add spend to the window, the session and its user, settling it against their reservations.
+   * If the ledger is unreachable the charge is queued for `flush()` and the result is empty.
+   */
+  async charge(sessionId: string, micro: number, userKey?: string): Promise<ChargeResult> {
+    if (micro <= 0) return {};
+    return this.write({ sessionId, userKey, micro, part: 'all' });
+  }
+
+  /**
+   * Retry queued charges (called every second). Returns the rolling-hour spend after the last
+   * one written, so the caller can check the breaker against spend that arrived late.
+   */
+  async flush(): Promise<number | undefined> {
+    if (this.flushing || this.pending.size === 0) return undefined;
+    this.flushing = true;
+    let hourlyMicro: number | undefined;
+    try {
+      for (const [key, charge] of [...this.pending]) {
+        this.pending.delete(key);
+        const result = await this.write(charge, true);
+        if (this.pending.has(key)) return hourlyMicro; // still unreachable: try again on the next tick
+        hourlyMicro = result.hourlyMicro ?? hourlyMicro;
+      }
+      this.logger.log('queued cost charges written to the ledger');
+      return hourlyMicro;
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Micro-USD waiting to be written (for status and tests). */
+  pendingMicro(): number {
+    let total = 0;
+    for (const charge of this.pending.values()) total += charge.micro;
+    return total;
+  }
+
+  async hourlySpend(): Promise<number> {
+    return this.store.sumWindow(HOUR, this.settings.windowMs);
+  }
+
+  async reserved(): Promise<number> {
+    return this.store.heldTotal(HOLDS);
+  }
+
+  async sessionSpend(sessionId: string): Promise<number> {
+    return this.store.sumWindow(this.sessionKey(sessionId), this.settings.sessionRecordTtlMs);
+  }
+
+  /**
+   * How long until a reservation like this one can be granted: when enough committed spend has
+   * rolled out of the window (at least 1 s), or, when running sessions' reservations alone fill
+   * the cap, a short wait for them to settle.
+   */
+  async retryAfterMs(refusal: Extract<ReservationResult, { granted: false }>): Promise<number> {
+    const amount = refusal.scope === 'user' ? Math.min(this.settings.reservationMicro, refusal.capMicro) : this.settings.reservationMicro;
+    const excess = refusal.committedMicro + refusal.heldMicro + amount - refusal.capMicro;
+    if (excess > refusal.committedMicro) return RESERVATIONS_RETRY_MS;
+    const prefix = refusal.scope === 'user' ? this.userRefs(refusal.userKey)!.slot : SLOT;
+    return Math.max(1_000, await this.rolloutMs(prefix, excess));
+  }
+
+  /** Time until at least `excess` µUSD of the window under `prefix` has rolled out. */
+  private async rolloutMs(prefix: string, excess: number): Promise<number> {
+    const now = this.clock.now();
+    const current = Math.floor(now / this.slotMs);
+    const sums = await this.slotSums(prefix, current, now);
+    let rolledOut = 0;
+    for (let slot = current - WINDOW_BUCKETS; slot <= current; slot++) {
+      rolledOut += sums.get(slot) ?? 0;
+      // A bucket leaves the window's sum once it is more than WINDOW_BUCKETS buckets old.
+      if (rolledOut >= excess) return (slot + WINDOW_BUCKETS + 1) * this.slotMs - now;
+    }
+    return this.settings.windowMs;
+  }
+
+  private async slotSums(prefix: string, current: number, now: number): Promise<Map<number, number>> {
+    const cached = this.slotCache;
+    if (cached && cached.prefix === prefix && now - cached.at < SLOT_CACHE_MS) return cached.sums;
+    const slots = Array.from({ length: WINDOW_BUCKETS + 1 }, (_, i) => current - WINDOW_BUCKETS + i);
+    const values = await Promise.all(slots.map((slot) => this.store.sumWindow(`${prefix}:${slot}`, 2 * this.settings.windowMs)));
+    const sums = new Map(slots.map((slot, i) => [slot, values[i]]));
+    this.slotCache = { at: now, prefix, sums };
+    return sums;
+  }
+
+  /**
+   * Write one charge: the shared window, the session and the hourly reservation in one atomic
+   * commit, then the user's window and reservation in another. A part that fails is queued.
+   */
+  private async write(charge: PendingCharge, retry = false): Promise<ChargeResult> {
+    const { sessionId, micro } = charge;
+    const slot = Math.floor(this.clock.now() / this.slotMs);
+    const result: ChargeResult = {};
+    if (charge.part === 'all') {
+      try {
+        const sums = await this.store.commit({
+          amount: micro,
+          windows: [this.hour, { key: this.sessionKey(sessionId), windowMs: this.settings.sessionRecordTtlMs }, this.slotRef(SLOT, slot)],
+          hold: { poolKey: HOLDS, holdId: sessionId },
+        });
+        result.hourlyMicro = sums[0];
+        result.sessionMicro = sums[1];
+      } catch (error) {
+        this.queue(charge, retry, error as Error);
+        return result;
+      }
+    }
+    const user = this.userRefs(charge.userKey);
+    if (user) {
+      try {
+        await this.store.commit({ amount: micro, windows: [user.window, this.slotRef(user.slot, slot)], hold: { poolKey: user.pool, holdId: sessionId } });
+      } catch (error) {
+        this.queue({ ...charge, part: 'user' }, retry, error as Error);
+      }
+    }
+    return result;
+  }
+
+  private queue(charge: PendingCharge, retry: boolean, error: Error): void {
+    if (!retry) this.logger.warn(`cost ledger unreachable, ${charge.micro} µUSD queued for retry: ${error.message}`);
+    const key = `${charge.sessionId}\u0000${charge.userKey ?? ''}\u0000${charge.part}`;
+    const queued = this.pending.get(key);
+    if (queued) queued.micro += charge.micro;
+    else this.pending.set(key, { ...charge });
+  }
+
+  private slotRef(prefix: string, slot: number): WindowRef {
+    // Each slot is its own small window, kept twice as long as the rolling window it explains.
+    return { key: `${prefix}:${slot}`, windowMs: 2 * this.settings.windowMs };
+  }
+
+  private sessionKey(sessionId: string): string {
+    return `cost:session:${boundedKey(sessionId)}`;
+  }
+
+  /** The user's window, pool and cap, when a user cap applies to this identity. */
+  private userRefs(userKey: string | undefined): { window: WindowRef; pool: string; slot: string; capMicro: number } | undefined {
+    const capMicro = this.settings.userCapMicro;
+    if (!userKey || capMicro === undefined) return undefined;
+    // A hash: the subject never appears in Redis keys, and any length or character is fine.
+    const id = createHash('sha256').update(userKey).digest('base64url').slice(0, 22);
+    return { window: { key: `cost:user:${id}:hour`, windowMs: this.settings.windowMs }, pool: `cost:user:${id}:holds`, slot: `cost:user:${id}:slot`, capMicro };
+  }
+}
+
+/** Ids come from OpenAI and the realtime module; keep keys short whatever they send. */
+function boundedKey(id: string): string {
+  return id.length <= 120 ? id : createHash('sha256').update(id).digest('base64url');
+}

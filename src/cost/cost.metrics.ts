@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { toUsd } from './money';
+import type { PricedUsage } from './usage-meter';
+
+// Names and labels are fixed by contract §6 and the team brief. Labels carry model ids and
+// reasons only (bounded sets), never session ids or addresses.
+const COST_TOTAL = 'ducke_cost_total_usd';
+const TOKENS_TOTAL = 'ducke_tokens_total';
+const BREAKER_ACTIVATIONS = 'ducke_circuit_breaker_activations_total';
+const LIMIT_HITS = 'ducke_budget_exceeded_total';
+const HOURLY_SPEND = 'ducke_hourly_spend_usd';
+const BREAKER_OPEN = 'ducke_circuit_breaker_open';
+const RESERVED = 'ducke_cost_reserved_usd';
+
+/** Which cost rule stopped a session or refused one. */
+export type LimitReason = 'budget_exceeded' | 'duration_exceeded' | 'circuit_breaker' | 'hourly_cap' | 'user_hourly_cap' | 'circuit_open';
+
+export const COST_METRIC_PROVIDERS = [
+  makeCounterProvider({ name: COST_TOTAL, help: 'Metered OpenAI spend in USD, by model', labelNames: ['model'] }),
+  makeCounterProvider({
+    name: TOKENS_TOTAL,
+    help: 'Metered tokens by model and kind (text_in, audio_in, image_in and cached_in are disjoint parts of the input)',
+    labelNames: ['model', 'kind'],
+  }),
+  makeCounterProvider({ name: BREAKER_ACTIVATIONS, help: 'Times the spend circuit breaker opened (counted once across instances)' }),
+  makeCounterProvider({
+    name: LIMIT_HITS,
+    help: 'Sessions ended or refused by a cost rule, by rule',
+    labelNames: ['reason'],
+  }),
+  makeGaugeProvider({ name: HOURLY_SPEND, help: 'Committed spend over the rolling hour, in USD (all instances)' }),
+  makeGaugeProvider({ name: BREAKER_OPEN, help: '1 while the spend circuit breaker is open' }),
+  makeGaugeProvider({ name: RESERVED, help: 'Spend reserved by running sessions against the hourly cap, in USD' }),
+];
+
+const HELP = 'see CostMetrics';
+
+/** CostMetrics on a registry of its own (unit tests and benchmarks, which must not touch the global one). */
+export function createCostMetrics(registry: Registry): CostMetrics {
+  const counter = (name: string, labelNames: string[] = []) => new Counter({ name, help: HELP, labelNames, registers: [registry] });
+  const gauge = (name: string) => new Gauge({ name, help: HELP, registers: [registry] });
+  return new CostMetrics(
+    counter(COST_TOTAL, ['model']),
+    counter(TOKENS_TOTAL, ['model', 'kind']),
+    counter(BREAKER_ACTIVATIONS),
+    counter(LIMIT_HITS, ['reason']),
+    gauge(HOURLY_SPEND),
+    gauge(BREAKER_OPEN),
+    gauge(RESERVED),
+  );
+}
+
+/** The cost module's metrics, behind names that say what happened. */
+@Injectable()
+export class CostMetrics {
+  constructor(
+    @InjectMetric(COST_TOTAL) private readonly cost: Counter<string>,
+    @InjectMetric(TOKENS_TOTAL) private readonly tokens: Counter<string>,
+    @InjectMetric(BREAKER_ACTIVATIONS) private readonly activations: Counter<string>,
+    @InjectMetric(LIMIT_HITS) private readonly limitHits: Counter<string>,
+    @InjectMetric(HOURLY_SPEND) private readonly hourly: Gauge<string>,
+    @InjectMetric(BREAKER_OPEN) private readonly breakerOpen: Gauge<string>,
+    @InjectMetric(RESERVED) private readonly reserved: Gauge<string>,
+  ) {}
+
+  charged(usage: PricedUsage): void {
+    if (usage.micro > 0) this.cost.inc({ model: usage.model }, toUsd(usage.micro));
+    for (const [kind, count] of Object.entries(usage.tokens)) this.tokens.inc({ model: usage.model, kind }, count);
+  }
+
+  breakerActivated(): void {
+    this.activations.inc();
+  }
+
+  limitHit(reason: LimitReason, times = 1): void {
+    if (times > 0) this.limitHits.inc({ reason }, times);
+  }
+
+  hourlySpend(micro: number): void {
+    this.hourly.set(toUsd(micro));
+  }
+
+  breakerState(open: boolean): void {
+    this.breakerOpen.set(open ? 1 : 0);
+  }
+
+  reservedSpend(micro: number): void {
+    this.reserved.set(toUsd(micro));
+  }
+}
