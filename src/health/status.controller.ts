@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { ServiceStatus, StatusService } from './status.service';
 
 @Controller('status')
@@ -7,6 +8,7 @@ export class StatusController {
 
   /** Always 200 while the process serves — also with the breaker open (contract §2). */
   @Get()
+  @RateLimit('status')
   @Header('Cache-Control', 'no-store')
   status(): Promise<ServiceStatus> {
     return this.statusService.status();

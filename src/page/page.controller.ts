@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appConfig } from '../config/app.config';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { VIEWS_DIR } from './views-path';
 
 @Controller()
@@ -15,6 +16,7 @@ export class PageController {
   }
 
   @Get()
+  @RateLimit('main_page')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   page(): string {

@@ -1,0 +1,56 @@
+import { Global, Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { CONNECT_LIMITER, TOOL_LIMITER } from '../common/session-ports';
+import { rateLimitConfig } from '../config/rate-limit.config';
+import { ConnectLimiterService } from './connect-limiter.service';
+import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
+import { RateLimitStatusReporter } from './rate-limit-status.reporter';
+import { RateLimitStorageModule } from './rate-limit-storage.module';
+import { RateLimitGuard } from './rate-limit.guard';
+import { exceededCounterProvider } from './rate-limit.metrics';
+import { SessionRateLimiter } from './session-rate-limiter.service';
+import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
+import { ToolLimiterService } from './tool-limiter.service';
+
+/**
+ * One named throttler per HTTP route, from RATE_LIMIT_STATUS / RATE_LIMIT_MAIN_PAGE; each applies
+ * only to the routes marked `@RateLimit(<its name>)`.
+ */
+export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, storage: StateStoreThrottlerStorage): ThrottlerModuleOptions {
+  const policies = policiesFrom(config);
+  return {
+    throttlers: HTTP_LIMITED_ROUTES.map((route) => ({ name: route, limit: policies[route].limit, ttl: policies[route].windowMs })),
+    storage,
+  };
+}
+
+/**
+ * Rate limits (contract §1–§3): the global HTTP guard on `@RateLimit` routes, and the two ports
+ * the session side injects — CONNECT_LIMITER (the /session gate) and TOOL_LIMITER (tool calls).
+ * Global, so RealtimeModule and ToolsModule inject the tokens without importing this module.
+ */
+@Global()
+@Module({
+  imports: [
+    RateLimitStorageModule,
+    ThrottlerModule.forRootAsync({
+      imports: [RateLimitStorageModule],
+      inject: [rateLimitConfig.KEY, StateStoreThrottlerStorage],
+      useFactory: throttlerOptions,
+    }),
+  ],
+  providers: [
+    exceededCounterProvider,
+    SessionRateLimiter,
+    ConnectLimiterService,
+    ToolLimiterService,
+    RateLimitStatusReporter,
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: CONNECT_LIMITER, useExisting: ConnectLimiterService },
+    { provide: TOOL_LIMITER, useExisting: ToolLimiterService },
+  ],
+  exports: [CONNECT_LIMITER, TOOL_LIMITER],
+})
+export class RateLimitModule {}
