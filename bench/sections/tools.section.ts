@@ -15,7 +15,10 @@ import { WeatherService } from '../../src/tools/weather/weather.service';
 import type { OpenAIResponsesClient } from '../../src/tools/web-search/openai-responses.client';
 import { WebSearchService } from '../../src/tools/web-search/web-search.service';
 import { WebSearchTool } from '../../src/tools/web-search/web-search.tool';
+import { TOOL_CATALOG, ToolCatalog } from '../../src/common/session-ports';
+import { FakeOpenMeteo } from '../../test/fakes/weather/fake-open-meteo.server';
 import { RedisServer } from '../../test/support/redis-server';
+import { startTestApp } from '../../test/support/test-app';
 import { CountingLimiter, toolContext, toolMetrics } from '../../test/tools/tool-kit';
 import { BenchRow, micros, Percentiles, timeAsync } from '../measure';
 
@@ -124,11 +127,22 @@ export async function toolsSection(): Promise<BenchRow[]> {
   await redis.close();
   await server.stop();
 
+  // The same cached answer through the real app's TOOL_CATALOG: the rate-limit module's limiter
+  // (in memory, limit raised out of the way) included.
+  const fake = await FakeOpenMeteo.start();
+  const app = await startTestApp({ ...fake.env, WEATHER_API_KEY: undefined, REDIS_URL: undefined, RATE_LIMIT_WEATHER_API: '100000000/hour', LOG_LEVEL: 'error' });
+  const catalog = app.app.get<ToolCatalog>(TOOL_CATALOG);
+  await catalog.run('get_current_weather', '{"location":"Paris, France"}', context);
+  const inApp = await timeAsync(() => catalog.run('get_current_weather', '{"location":"Paris, France"}', context), 20_000, 2_000);
+  await app.close();
+  await fake.stop();
+
   return [
     row('weather tool overhead, cached answer (validate + cache hit), MemoryStore p50 / p99', hit, 500),
     row('weather tool overhead, new place (validate + cache miss + match + shape + cache write) p50 / p99', miss, 500),
     row('invalid arguments refused (parse + validate) p50 / p99', invalid, 500),
     row('web_search overhead (validate + shape answer + report usage) p50 / p99', search, 500),
     row('weather tool, cached answer on Redis (loopback) p50 / p99', redisHit),
+    row('weather tool via the app catalog, cached answer + real limiter (memory) p50 / p99', inApp, 500),
   ];
 }

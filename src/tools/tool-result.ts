@@ -12,15 +12,19 @@ export function failure(outcome: ToolOutcomeKind, message: string, extra: Record
   return { outcome, output: { error: outcome, message, ...extra } };
 }
 
-/** "in 45 seconds", "in 12 minutes", "in 2 hours": how long until a limit lets the next call through. */
+/** "in 45 seconds", "in 12 minutes", "in 1 hour and 5 minutes", "in 4 hours": when a limit lets the next call through. */
 export function waitInWords(seconds: number): string {
   const whole = Math.max(1, Math.ceil(seconds));
-  if (whole < 60) return `in ${whole} second${whole === 1 ? '' : 's'}`;
+  if (whole < 60) return `in ${whole} ${plural(whole, 'second')}`;
   const minutes = Math.ceil(whole / 60);
-  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.ceil(minutes / 60);
-  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
+  if (minutes < 60) return `in ${minutes} ${plural(minutes, 'minute')}`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours >= 3) return `in ${Math.ceil(minutes / 60)} hours`;
+  return rest === 0 ? `in ${hours} ${plural(hours, 'hour')}` : `in ${hours} ${plural(hours, 'hour')} and ${rest} ${plural(rest, 'minute')}`;
 }
+
+const plural = (count: number, unit: string) => (count === 1 ? unit : `${unit}s`);
 
 /** The spoken refusal when a per-client tool limit is reached; no request is made. */
 export function rateLimited(what: string, retryAfterSec: number): ToolResult {

@@ -240,4 +240,14 @@ describe('weather tools on Open-Meteo (real app, fake Open-Meteo on loopback)', 
     expect(await metricValue('ducke_tool_calls_total', { tool: 'unknown', outcome: 'unknown_tool' })).toBe(unknownBefore + 1);
     expect(await metricValue('ducke_tool_calls_total', { tool: 'launch_rockets' })).toBe(0);
   });
+
+  it('serves the tool metrics on /metrics with their types', async () => {
+    await call(catalog, 'get_current_weather', { location: 'Paris' }, caller());
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    expect(text).toContain('# TYPE ducke_tool_calls_total counter');
+    expect(text).toContain('# TYPE ducke_tool_duration_seconds histogram');
+    expect(text).toContain('# TYPE ducke_upstream_errors_total counter');
+    expect(text).toMatch(/^ducke_tool_calls_total\{tool="get_current_weather",outcome="ok"\} \d+$/m);
+    expect(text).toMatch(/^ducke_tool_duration_seconds_count\{tool="get_current_weather",outcome="ok"\} \d+$/m);
+  });
 });
