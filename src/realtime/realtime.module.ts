@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CostModule } from '../cost/cost.module';
+import { ToolsModule } from '../tools/tools.module';
 import { SessionConnectionsService, CONNECTION_LIMITS } from './connection/session-connections.service';
 import { DEFAULT_CONNECTION_LIMITS } from './connection/client-connection';
 import { ConnectionGate } from './connection/connection-gate.service';
@@ -17,6 +19,8 @@ import { SessionsService } from './session/sessions.service';
  * provided by RateLimitModule, CostModule and ToolsModule; nothing below imports this module.
  */
 @Module({
+  // RateLimitModule is global (CONNECT_LIMITER); cost and tools export their ports.
+  imports: [CostModule, ToolsModule],
   providers: [
     ...REALTIME_METRIC_PROVIDERS,
     RealtimeMetrics,
