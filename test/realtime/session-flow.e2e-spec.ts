@@ -1,20 +1,11 @@
-import { register } from 'prom-client';
 import { responseUsage, transcriptionUsage } from '../fakes/openai/realtime-events';
 import { waitFor } from '../support/ports';
+import { metricValue as metric } from './support/metrics';
 import { WebRtcBrowser } from './support/webrtc-browser';
 import { RealtimeApp, startRealtimeApp } from './support/realtime-app';
 
 // A whole conversation over real sockets: the browser's /session socket → the app → the fake
 // OpenAI (call, sideband, hang-up) and the fake Open-Meteo behind the weather tool.
-
-async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  const found = register.getSingleMetric(name);
-  if (!found) return 0;
-  const { values } = await found.get();
-  return values
-    .filter((value) => ((value as { metricName?: string }).metricName ?? name) === name && Object.entries(labels).every(([key, label]) => value.labels[key] === label))
-    .reduce((sum, value) => sum + value.value, 0);
-}
 
 describe('/session: a whole conversation', () => {
   let env: RealtimeApp;

@@ -31,7 +31,7 @@ export class UpgradeGate {
     // Cross-site WebSocket hijacking: only the page's own origin (or a listed one) may connect.
     if (!this.identity.origins.isAllowedForSession(req.headers.origin, req.headers.host)) {
       this.metrics.refused('forbidden_origin');
-      this.logger.warn(`refused /session from origin ${JSON.stringify(String(req.headers.origin ?? '(none)').slice(0, 100))} (${maskIp(this.identity.ipOf(req))})`);
+      this.logger.debug(`refused /session from origin ${JSON.stringify(String(req.headers.origin ?? '(none)').slice(0, 100))} (${maskIp(this.identity.ipOf(req))})`);
       return { ok: false, status: 403, message: 'Forbidden' };
     }
     // Authentication (issue 10) belongs here: verify the ducke_token cookie or the Bearer token
