@@ -58,6 +58,8 @@ export class FakeRealtime {
   refuseAttach?: number;
   /** Hang-up requests refused with this status while set (the call stays up). */
   refuseHangup?: number;
+  /** Delay before answering a hang-up (a slow upstream during a drain). */
+  hangupDelayMs = 0;
   private readonly callWaiters: Array<(call: FakeRealtimeCall) => void> = [];
 
   constructor(
@@ -166,7 +168,8 @@ export class FakeRealtime {
     res.end(call.answer);
   }
 
-  handleHangup(request: RecordedRequest, res: import('node:http').ServerResponse): void {
+  async handleHangup(request: RecordedRequest, res: import('node:http').ServerResponse): Promise<void> {
+    if (this.hangupDelayMs) await new Promise((resolve) => setTimeout(resolve, this.hangupDelayMs));
     const id = decodeURIComponent(/^\/v1\/realtime\/calls\/([^/]+)\/hangup$/.exec(request.path)?.[1] ?? '');
     const call = this.calls.get(id);
     if (this.refuseHangup) {
