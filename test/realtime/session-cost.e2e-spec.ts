@@ -42,6 +42,10 @@ describe('/session cost limits, in memory', () => {
     it('hangs up at the duration limit (3 s here) with duration_exceeded', async () => {
       const { browser, call } = await env.startSession();
       const liveAt = Date.now();
+      // The cost module's one-minute warning (here: at once) reaches the browser as cost.updated.
+      const warning = await browser.next('cost.updated');
+      expect(warning).toMatchObject({ type: 'cost.updated', budgetUsd: 0.05, secondsLeft: expect.any(Number) });
+      expect(warning.secondsLeft as number).toBeLessThanOrEqual(3);
       expect(await browser.next('session.ended', 6_000)).toEqual({ type: 'session.ended', reason: 'duration_exceeded' });
       const elapsed = call.hangups[0] - liveAt;
       expect(elapsed).toBeGreaterThanOrEqual(2_900);

@@ -9,10 +9,26 @@ import { RealtimeApp, startRealtimeApp } from './support/realtime-app';
 
 describe('/session: a whole conversation', () => {
   let env: RealtimeApp;
+  let connectionsBefore: number;
   beforeAll(async () => {
     env = await startRealtimeApp({ REALTIME_MODEL: 'gpt-realtime-2', REALTIME_VOICE: 'marin', REALTIME_MAX_OUTPUT_TOKENS: '512' });
+    connectionsBefore = await metric('ducke_ws_connections_open');
   });
-  afterAll(() => env.close());
+  afterAll(async () => {
+    try {
+      // Nothing outlives its conversation: no session, reservation, connection or call left.
+      const status = (await (await fetch(`${env.app.url}/status`)).json()) as {
+        conversations: { active: number; starting: number };
+        sessions: { reservedUsd: number };
+      };
+      expect(status.conversations).toMatchObject({ active: 0, starting: 0 });
+      expect(status.sessions.reservedUsd).toBe(0);
+      await waitFor(async () => (await metric('ducke_ws_connections_open')) === connectionsBefore);
+      expect(env.realtime.callList.every((call) => call.ended)).toBe(true);
+    } finally {
+      await env.close();
+    }
+  });
 
   it('offer → answer, sideband with the server key, a weather call run once, results to both sides, stop → hang-up', async () => {
     const startsBefore = await metric('ducke_session_starts_total');

@@ -62,6 +62,8 @@ describe('/session robustness: client input', () => {
   it('accepts a 64 KiB frame and closes a larger one with 1009; other connections carry on', async () => {
     const other = await env.startSession();
     const browser = await env.open();
+    // permessage-deflate is offered by the client and declined by the server.
+    expect(browser.socket.extensions).toBe('');
     browser.sendRaw('x'.repeat(64 * 1024));
     expect(await browser.next('error')).toMatchObject({ code: 'bad_message' });
     browser.sendRaw('x'.repeat(64 * 1024 + 1));

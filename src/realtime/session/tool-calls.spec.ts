@@ -13,6 +13,9 @@ function harness() {
     send: (event) => sent.push(event),
     notify: (message) => notified.push(message as unknown as Record<string, unknown>),
     now: () => clock,
+    fault: (error) => {
+      throw error;
+    },
   });
   return {
     calls,

@@ -26,6 +26,8 @@ export interface ToolCallsPort {
   notify(message: ToolCalledMessage | ToolResultMessage): void;
   /** Monotonic ms. */
   now(): number;
+  /** Something in our own handling threw (a bug): reported, never an unhandled rejection. */
+  fault(error: unknown): void;
 }
 
 interface Batch {
@@ -97,7 +99,7 @@ export class ToolCalls {
       this.running >= MAX_CONCURRENT_TOOL_CALLS
         ? Promise.resolve<ToolOutcome>({ ok: false, outcome: 'rate_limited', output: JSON.stringify({ error: 'Too many tool calls at once; try again in a moment.' }) })
         : this.runGuarded(call);
-    void outcome.then((result) => this.finish(responseId, call, result, startedAt));
+    outcome.then((result) => this.finish(responseId, call, result, startedAt)).catch((error: unknown) => this.port.fault(error));
   }
 
   private async runGuarded(call: FunctionCallItem): Promise<ToolOutcome> {

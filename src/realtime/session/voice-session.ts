@@ -107,6 +107,7 @@ export class VoiceSession {
       send: (event) => this.link?.send(event),
       notify: (message) => this.client.send(message),
       now: () => performance.now(),
+      fault: (error) => this.logger.error(`session ${this.id}: tool call handling failed: ${(error as Error)?.stack ?? String(error)}`),
     });
   }
 
@@ -352,9 +353,10 @@ export class VoiceSession {
     if (this.pendingVoice && voice === this.pendingVoice.voice) {
       clearTimeout(this.pendingVoice.timer);
       this.pendingVoice = undefined;
-      this.voice = voice;
       this.client.send({ type: 'voice.changed', voice });
     }
+    // Whoever changed it (our update, or the browser's data channel), this is the voice now.
+    if (typeof voice === 'string') this.voice = voice;
     if (!this.guard || this.state === 'ending' || this.state === 'ended') return;
     const drift = this.guard.drift(session);
     if (created && !this.baselineTaken) {
