@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CostModule } from '../cost/cost.module';
 import { ToolsModule } from '../tools/tools.module';
-import { SessionConnectionsService, CONNECTION_LIMITS } from './connection/session-connections.service';
-import { DEFAULT_CONNECTION_LIMITS } from './connection/client-connection';
+import { SessionConnectionsService } from './connection/session-connections.service';
 import { ConnectionGate } from './connection/connection-gate.service';
 import { UpgradeGate } from './connection/upgrade-gate.service';
 import { RealtimeCallsClient } from './openai/realtime-calls.client';
@@ -30,10 +29,8 @@ import { SessionsService } from './session/sessions.service';
     SessionsService,
     ConnectionGate,
     UpgradeGate,
-    { provide: CONNECTION_LIMITS, useValue: DEFAULT_CONNECTION_LIMITS },
     SessionConnectionsService,
     SessionGateway,
   ],
-  exports: [SessionsService],
 })
 export class RealtimeModule {}

@@ -10,11 +10,8 @@ import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
 import { RealtimeMetrics } from '../realtime.metrics';
 import { preferredLanguages } from '../session-config/accept-language';
 import { SessionsService } from '../session/sessions.service';
-import { ClientConnection, ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './client-connection';
+import { ClientConnection, DEFAULT_CONNECTION_LIMITS } from './client-connection';
 import { ConnectionGate } from './connection-gate.service';
-
-/** Overridable in tests that need a tighter message budget. */
-export const CONNECTION_LIMITS = Symbol('CONNECTION_LIMITS');
 
 /**
  * Every open /session socket: the connection gate, the idle timeout before `session.start`,
@@ -32,7 +29,6 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
     private readonly sessions: SessionsService,
     private readonly metrics: RealtimeMetrics,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
-    @Inject(CONNECTION_LIMITS) private readonly limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
   ) {}
 
   get openCount(): number {
@@ -61,7 +57,7 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
 
   accept(socket: WebSocket, req: IncomingMessage): void {
     const ip = this.identity.ipOf(req);
-    const connection = new ClientConnection(socket, { ip, clientKey: this.identity.keyOf(req) }, preferredLanguages(req.headers['accept-language']), this.limits);
+    const connection = new ClientConnection(socket, { ip, clientKey: this.identity.keyOf(req) }, preferredLanguages(req.headers['accept-language']), DEFAULT_CONNECTION_LIMITS);
     this.connections.add(connection);
     this.metrics.connectionOpened();
     socket.once('close', () => {
