@@ -116,7 +116,7 @@ describe('/session cost limits, two instances on one Redis', () => {
       COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD: '0.10',
     };
     a = await startRealtimeApp(env);
-    b = await startRealtimeApp(env, { fake: a.fake, realtime: a.realtime, weather: a.weather });
+    b = await startRealtimeApp(env, { fake: a.fake, realtime: a.realtime, responses: a.responses, weather: a.weather });
   });
   afterAll(async () => {
     await b.close();

@@ -119,6 +119,22 @@ describe('/session: a whole conversation', () => {
     await waitFor(() => call.hangups.length === 1);
   });
 
+  it('meters a web search as the conversation’s backend spend and pushes the new total', async () => {
+    const { browser, call } = await env.startSession();
+    const { callIds } = call.callFunctions([{ name: 'web_search', arguments: { query: 'who won the duck race' } }], { usage: responseUsage({ textIn: 0, audioIn: 0, textOut: 0, audioOut: 0 }) });
+    const free = await browser.next('cost.updated');
+    expect(free.sessionCostUsd).toBe(0);
+    expect(await browser.next('tool.result')).toMatchObject({ name: 'web_search', callId: callIds[0], ok: true });
+    const afterSearch = await browser.next('cost.updated');
+    // At least the $0.01 per billable search, on top of the search model's tokens.
+    expect(afterSearch.sessionCostUsd as number).toBeGreaterThanOrEqual(0.01);
+    expect(env.responses.bodies.at(-1)).toMatchObject({ input: expect.stringContaining('duck race') });
+    const output = await call.waitForClientEvent('conversation.item.create');
+    expect((output.item as { call_id: string }).call_id).toBe(callIds[0]);
+    browser.send({ type: 'session.stop' });
+    await browser.closedWithin();
+  });
+
   it('changes the voice after OpenAI confirms it; once the model has spoken, says clearly that it cannot', async () => {
     const { browser, call } = await env.startSession();
     browser.send({ type: 'voice.set', voice: 'ash' });

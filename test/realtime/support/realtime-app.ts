@@ -1,17 +1,19 @@
 import { FakeOpenAI } from '../../fakes/openai/fake-openai.server';
 import { FakeRealtimeCall } from '../../fakes/openai/fake-realtime-call';
 import { FakeRealtime, installRealtime } from '../../fakes/openai/realtime.handler';
+import { installResponses, ResponsesFake } from '../../fakes/openai/responses.handler';
 import { FakeOpenMeteo } from '../../fakes/weather/fake-open-meteo.server';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { BrowserSocket, Message, OpenOptions, TEST_OFFER } from './browser-socket';
 
-// The real application wired to the local fakes: OpenAI (calls, hang-ups, sideband) and
-// Open-Meteo (the weather tools), plus helpers to open a conversation the way the page does.
+// The real application wired to the local fakes: OpenAI (calls, hang-ups, sideband, and the
+// Responses API behind web_search) and Open-Meteo (the weather tools), plus helpers to open a conversation the way the page does.
 
 export interface RealtimeApp {
   app: TestApp;
   fake: FakeOpenAI;
   realtime: FakeRealtime;
+  responses: ResponsesFake;
   weather: FakeOpenMeteo;
   open(options?: OpenOptions): Promise<BrowserSocket>;
   /** Open a socket, send session.start, wait for session.started and the call's sideband. */
@@ -33,9 +35,10 @@ export const ROOMY_LIMITS = {
   RATE_LIMIT_STATUS: '1000/minute',
 };
 
-export async function startRealtimeApp(env: Record<string, string | undefined> = {}, shared?: { fake: FakeOpenAI; realtime: FakeRealtime; weather: FakeOpenMeteo }): Promise<RealtimeApp> {
+export async function startRealtimeApp(env: Record<string, string | undefined> = {}, shared?: { fake: FakeOpenAI; realtime: FakeRealtime; responses: ResponsesFake; weather: FakeOpenMeteo }): Promise<RealtimeApp> {
   const fake = shared?.fake ?? (await FakeOpenAI.start());
   const realtime = shared?.realtime ?? installRealtime(fake);
+  const responses = shared?.responses ?? installResponses(fake);
   const weather = shared?.weather ?? (await FakeOpenMeteo.start());
   const app = await startTestApp({
     OPENAI_BASE_URL: fake.baseUrl,
@@ -51,6 +54,7 @@ export async function startRealtimeApp(env: Record<string, string | undefined> =
     app,
     fake,
     realtime,
+    responses,
     weather,
     open,
     startSession: async (options = {}) => {
