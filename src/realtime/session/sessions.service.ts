@@ -58,15 +58,25 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   onModuleInit(): void {
     this.unsubscribe = this.cost.onEnforcement((event) => this.enforce(event));
-    this.status.register('conversations', () => ({
-      active: [...this.sessions.values()].filter((session) => session.live).length,
-      starting: [...this.sessions.values()].filter((session) => !session.live && session.state !== 'ending').length,
-      accepting: !this.draining,
-    }));
+    this.status.register('conversations', () => this.counts());
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+  }
+
+  /**
+   * The registry by state, for /status: `ending` counts sessions still hanging up or settling,
+   * so active + starting + ending = 0 means nothing of any conversation is left in memory.
+   */
+  counts(): { active: number; starting: number; ending: number; accepting: boolean } {
+    const counts = { active: 0, starting: 0, ending: 0, accepting: !this.draining };
+    for (const session of this.sessions.values()) {
+      if (session.live) counts.active++;
+      else if (session.state === 'ending' || session.state === 'ended') counts.ending++;
+      else counts.starting++;
+    }
+    return counts;
   }
 
   /** Live sessions on this instance. */
