@@ -6,6 +6,7 @@ import type { EnforcementEvent, SessionCost, SessionEndReason, ToolCatalog } fro
 import { StatusRegistry } from '../../health/status.registry';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
+import { HangupRetries } from '../openai/hangup-retries';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { SidebandClient } from '../openai/sideband.client';
 import { RealtimeMetrics } from '../realtime.metrics';
@@ -44,6 +45,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
     private readonly metrics: RealtimeMetrics,
     private readonly status: StatusRegistry,
+    private readonly hangupRetries: HangupRetries,
   ) {
     this.deps = {
       cost,
@@ -53,6 +55,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       configFactory,
       end: (id, reason) => void this.end(id, reason),
       onLive: () => this.metrics.sessionStarted(),
+      hangupLater: (callId) => this.hangupRetries.add(callId),
     };
   }
 
@@ -67,10 +70,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /**
    * The registry by state, for /status: `ending` counts sessions still hanging up or settling,
-   * so active + starting + ending = 0 means nothing of any conversation is left in memory.
+   * so active + starting + ending = 0 means nothing of any conversation is left in memory;
+   * `hangupsPending` counts ended calls OpenAI has not yet confirmed hung up (retried).
    */
-  counts(): { active: number; starting: number; ending: number; accepting: boolean } {
-    const counts = { active: 0, starting: 0, ending: 0, accepting: !this.draining };
+  counts(): { active: number; starting: number; ending: number; hangupsPending: number; accepting: boolean } {
+    const counts = { active: 0, starting: 0, ending: 0, hangupsPending: this.hangupRetries.size, accepting: !this.draining };
     for (const session of this.sessions.values()) {
       if (session.live) counts.active++;
       else if (session.state === 'ending' || session.state === 'ended') counts.ending++;
