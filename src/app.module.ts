@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock';
 import { configRootModule } from './config/config.module';
 import { CostModule } from './cost/cost.module';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, PageModule, RateLimitModule, CostModule],
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, PageModule, RateLimitModule, CostModule, AuthModule],
     };
   }
 }
