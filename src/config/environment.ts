@@ -157,9 +157,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Record<string
 /**
  * Validate `.env` (from the working directory) merged under the real environment, exactly as
  * ConfigModule will — called first thing in main.ts so a bad value stops the process with one
- * clear message before anything else starts.
+ * clear message before anything else starts. Returns the validated variables (the token command
+ * reads its settings from them).
  */
-export function checkEnvironmentAtBoot(envFile = join(process.cwd(), '.env')): void {
+export function checkEnvironmentAtBoot(envFile = join(process.cwd(), '.env')): Record<string, string> {
   const fromFile = existsSync(envFile) ? parse(readFileSync(envFile)) : {};
-  validateEnvironment({ ...fromFile, ...process.env });
+  return validateEnvironment({ ...fromFile, ...process.env });
 }
