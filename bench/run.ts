@@ -6,10 +6,12 @@ import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
+import { toolsSection } from './sections/tools.section';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
+  tools: toolsSection,
   cost: costSection,
   metrics: metricsSection,
   'rate-limit': rateLimitSection,

@@ -10,6 +10,7 @@ import { PageModule } from './page/page.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SecurityModule } from './security/security.module';
 import { StorageModule } from './storage/storage.module';
+import { ToolsModule } from './tools/tools.module';
 
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, AuthModule],
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, ToolsModule, AuthModule],
     };
   }
 }
