@@ -5,6 +5,7 @@ import { authSection } from './sections/auth.section';
 import { costSection } from './sections/cost.section';
 import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
+import { realtimeSection } from './sections/realtime.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 import { toolsSection } from './sections/tools.section';
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   cost: costSection,
   metrics: metricsSection,
   'rate-limit': rateLimitSection,
+  realtime: realtimeSection,
   auth: authSection,
 };
 
