@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { WebSocket } from 'ws';
 import { claimsAt, hs256, rsaKeys, TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
 import { ROOT, runBuiltApp, spawnApp } from '../support/spawned-app';
 import { ADMIN_TOKEN, AUTH_ENV, postJson, revoke, startAuthApp, upgradeWith } from './auth-app';
@@ -43,12 +44,24 @@ describe('start-up with AUTH_REQUIRED=true (fail closed)', () => {
 });
 
 describe('tokens never reach the logs', () => {
-  it('not from headers, cookies, the admin endpoint or the revocation log line', async () => {
+  it('not from HTTP headers, cookies or URLs, /session upgrades, the admin endpoint or the revocation log line', async () => {
     const token = hs256(claimsAt(Date.now(), { jti: 'logged-jti' }));
     const app = await spawnApp({ ...AUTH_ENV, LOG_LEVEL: 'debug' });
     try {
       await fetch(`${app.url}/`, { headers: { Authorization: `Bearer ${token}`, Cookie: `ducke_token=${token}` } });
       await fetch(`${app.url}/status?token=${token}`);
+      // /session: a refused token (bad signature), an admitted one by cookie, one by bearer and one in the URL.
+      const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+      for (const headers of [{ Cookie: `ducke_token=${forged}` }, { Cookie: `ducke_token=${token}` }, { Authorization: `Bearer ${token}` }, {}]) {
+        const query = Object.keys(headers).length ? '' : `?token=${token}`;
+        const socket = new WebSocket(`${app.url.replace('http', 'ws')}/session${query}`, { headers: { Origin: app.url, ...headers } });
+        // Refused ones get an error at once; an admitted one waits for session.start.
+        await new Promise((resolve) => {
+          socket.once('message', resolve);
+          socket.once('open', () => setTimeout(resolve, 300));
+        });
+        socket.terminate();
+      }
       await postJson(`${app.url}/admin/tokens/revoke`, { jti: 'logged-jti' }, { bearer: token });
       const ok = await postJson(`${app.url}/admin/tokens/revoke`, { jti: 'logged-jti' }, { bearer: ADMIN_TOKEN });
       expect(ok.status).toBe(200);
