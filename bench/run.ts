@@ -2,14 +2,18 @@
 // Sections are listed here; each returns rows of figures against their targets.
 import { BenchRow } from './measure';
 import { costSection } from './sections/cost.section';
+import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
+import { toolsSection } from './sections/tools.section';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   storage: storageSection,
+  tools: toolsSection,
   cost: costSection,
+  metrics: metricsSection,
   'rate-limit': rateLimitSection,
 };
 

@@ -4,10 +4,12 @@ import { configRootModule } from './config/config.module';
 import { CostModule } from './cost/cost.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PageModule } from './page/page.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SecurityModule } from './security/security.module';
 import { StorageModule } from './storage/storage.module';
+import { ToolsModule } from './tools/tools.module';
 
 @Module({})
 export class AppModule {
@@ -15,7 +17,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, PageModule, RateLimitModule, CostModule],
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, ToolsModule],
     };
   }
 }

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { ClientIdentityService } from './security/security.module';
 import { permissionsPolicy, securityHeaders } from './security/security-headers';
@@ -34,6 +35,8 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   const identity = app.get(ClientIdentityService);
 
   app.useLogger(app.get(Logger));
+  // First, so every request is timed — static assets and 404s included.
+  app.use(app.get(HttpMetricsMiddleware).use);
   app.disable('x-powered-by');
   app.set('trust proxy', identity.trust);
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ADMITTED, refuse, type GateDecision } from '../common/gate-decision';
 import type { ClientIdentity } from '../common/session-ports';
@@ -20,7 +20,7 @@ const LEDGER_RETRY_SEC = 5;
  * until it is released. Also answers /status: are new sessions accepted right now?
  */
 @Injectable()
-export class CostAdmission {
+export class CostAdmission implements OnModuleInit {
   private readonly logger = new Logger(CostAdmission.name);
   private lastLedgerWarningAt = Number.NEGATIVE_INFINITY;
 
@@ -31,6 +31,10 @@ export class CostAdmission {
     private readonly breaker: CircuitBreaker,
     private readonly metrics: CostMetrics,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.configuredLimits(this.settings.hourlyCapMicro, this.settings.breakerThresholdMicro);
+  }
 
   async admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision> {
     if (!this.settings.enabled) return ADMITTED;

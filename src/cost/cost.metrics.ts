@@ -13,6 +13,9 @@ const LIMIT_HITS = 'ducke_budget_exceeded_total';
 const HOURLY_SPEND = 'ducke_hourly_spend_usd';
 const BREAKER_OPEN = 'ducke_circuit_breaker_open';
 const RESERVED = 'ducke_cost_reserved_usd';
+// The configured limits, exported so dashboards and alerts follow the real configuration.
+const HOURLY_CAP = 'ducke_hourly_cap_usd';
+const BREAKER_THRESHOLD = 'ducke_circuit_breaker_threshold_usd';
 
 /** Which cost rule stopped a session or refused one. */
 export type LimitReason = 'budget_exceeded' | 'duration_exceeded' | 'circuit_breaker' | 'hourly_cap' | 'user_hourly_cap' | 'circuit_open';
@@ -33,6 +36,8 @@ export const COST_METRIC_PROVIDERS = [
   makeGaugeProvider({ name: HOURLY_SPEND, help: 'Committed spend over the rolling hour, in USD (all instances)' }),
   makeGaugeProvider({ name: BREAKER_OPEN, help: '1 while the spend circuit breaker is open' }),
   makeGaugeProvider({ name: RESERVED, help: 'Spend reserved by running sessions against the hourly cap, in USD' }),
+  makeGaugeProvider({ name: HOURLY_CAP, help: 'Configured hourly cap (COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD), in USD' }),
+  makeGaugeProvider({ name: BREAKER_THRESHOLD, help: 'Configured circuit breaker threshold (COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD), in USD' }),
 ];
 
 const HELP = 'see CostMetrics';
@@ -49,6 +54,8 @@ export function createCostMetrics(registry: Registry): CostMetrics {
     gauge(HOURLY_SPEND),
     gauge(BREAKER_OPEN),
     gauge(RESERVED),
+    gauge(HOURLY_CAP),
+    gauge(BREAKER_THRESHOLD),
   );
 }
 
@@ -63,6 +70,8 @@ export class CostMetrics {
     @InjectMetric(HOURLY_SPEND) private readonly hourly: Gauge<string>,
     @InjectMetric(BREAKER_OPEN) private readonly breakerOpen: Gauge<string>,
     @InjectMetric(RESERVED) private readonly reserved: Gauge<string>,
+    @InjectMetric(HOURLY_CAP) private readonly hourlyCap: Gauge<string>,
+    @InjectMetric(BREAKER_THRESHOLD) private readonly breakerThreshold: Gauge<string>,
   ) {}
 
   charged(usage: PricedUsage): void {
@@ -88,5 +97,10 @@ export class CostMetrics {
 
   reservedSpend(micro: number): void {
     this.reserved.set(toUsd(micro));
+  }
+
+  configuredLimits(hourlyCapMicro: number, breakerThresholdMicro: number): void {
+    this.hourlyCap.set(toUsd(hourlyCapMicro));
+    this.breakerThreshold.set(toUsd(breakerThresholdMicro));
   }
 }

@@ -1,0 +1,6 @@
+import { IsSearchQuery } from '../../validation/text-rules.decorators';
+
+export class WebSearchArgs {
+  @IsSearchQuery()
+  query!: string;
+}
