@@ -18,6 +18,8 @@ export interface Deadlines {
   sessionStartMs: number;
   audioOpenMs: number;
   stopAckMs: number;
+  /** After the audio drops, how long the server gets to say why (session.ended) before the page says "dropped". */
+  dropExplainMs: number;
 }
 
 export const DEADLINES: Deadlines = {
@@ -27,6 +29,7 @@ export const DEADLINES: Deadlines = {
   sessionStartMs: 20_000,
   audioOpenMs: 15_000,
   stopAckMs: 3_000,
+  dropExplainMs: 1_500,
 };
 
 /** What the conversation tells the page; main.ts connects these to the views. */
@@ -44,7 +47,7 @@ export interface CallUi {
   finished(): void;
 }
 
-type Live = { socket: SessionSocket; link?: VoiceLink; limits?: SessionLimits };
+type Live = { socket: SessionSocket; link?: VoiceLink; limits?: SessionLimits; dropTimer?: ReturnType<typeof setTimeout> };
 
 const isStartReply = (m: ServerMessage): m is Extract<ServerMessage, { type: 'session.started' | 'error' | 'session.ended' }> =>
   m.type === 'session.started' || m.type === 'session.ended' || (m.type === 'error' && m.code !== 'invalid_voice' && m.code !== 'already_started');
@@ -110,9 +113,14 @@ export class Conversation {
       this.ui.microphone(track);
       live.link = new VoiceLink(track, this.audio, {
         onEvent: (event) => this.onRealtimeEvent(live, event),
-        onDrop: () => this.fail(live, CONNECTION_PROBLEMS.audioLost),
+        onDrop: () => this.audioDropped(live),
         onAutoplayBlocked: () => this.ui.autoplayBlocked(),
       });
+
+      // The offer is ready before the socket opens: a refusal sent on connect must find the
+      // reply waiter already in place (it is registered in the same task as the open event).
+      const offer = await live.link.createOffer();
+      if (!current()) return;
 
       this.setState('connecting', 'Reaching DUCK-E…');
       socket.onMessage = (message) => this.onServerMessage(live, message);
@@ -126,11 +134,8 @@ export class Conversation {
         return;
       }
       if (!current()) return;
-
-      const offer = await live.link.createOffer();
-      if (!current()) return;
-      this.setState('connecting', 'Starting the conversation…');
       const reply = socket.waitFor(isStartReply, this.deadlines.sessionStartMs, 'starting the conversation');
+      this.setState('connecting', 'Starting the conversation…');
       socket.send({ type: 'session.start', sdp: offer, ...(voice ? { voice } : {}) });
       const answer = await reply;
       if (!current()) return;
@@ -181,6 +186,16 @@ export class Conversation {
   }
 
   /**
+   * The audio went away. When the server hangs up (budget, time, breaker) the peer closes at the
+   * same moment its `session.ended` is on the way: wait briefly for that better explanation.
+   */
+  private audioDropped(live: Live): void {
+    if (this.live !== live || live.dropTimer) return;
+    if (!live.socket.isOpen) return this.fail(live, CONNECTION_PROBLEMS.audioLost);
+    live.dropTimer = setTimeout(() => this.fail(live, CONNECTION_PROBLEMS.audioLost), this.deadlines.dropExplainMs);
+  }
+
+  /**
    * End the attempt or the call with an explanation. `tellServer` is false when the server
    * already ended or refused it.
    */
@@ -193,6 +208,7 @@ export class Conversation {
 
   private teardown(live: Live, next: CallState, tellServer = true): void {
     this.live = undefined;
+    clearTimeout(live.dropTimer);
     live.link?.close();
     this.ui.microphone(undefined);
     this.ui.finished();

@@ -41,7 +41,6 @@ export class NoticeView {
     box.hidden = false;
     box.dataset.tone = explanation.tone;
     title.textContent = explanation.title;
-    retry.hidden = explanation.action !== 'retry';
     login.hidden = !(explanation.action === 'login' && options.loginUrl);
     if (options.loginUrl) login.href = options.loginUrl;
     play.hidden = true;
@@ -49,6 +48,8 @@ export class NoticeView {
     const deadline = explanation.retryAfterSec ? Date.now() + explanation.retryAfterSec * 1000 : 0;
     const render = () => {
       const left = deadline ? Math.max(0, Math.ceil((deadline - Date.now()) / 1000)) : 0;
+      // "Connect again" appears once the wait is over.
+      retry.hidden = explanation.action !== 'retry' || left > 0;
       if (deadline && left === 0) {
         this.stopCountdown();
         this.el.text.textContent = 'You can connect again now.';

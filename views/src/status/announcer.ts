@@ -1,5 +1,9 @@
 // Screen-reader announcements through two live regions: polite for state changes and warnings,
-// assertive for problems. Setting the same text twice is not re-announced, so clear first.
+// assertive for problems. Each announcement is a new node in its region, so announcements made
+// in quick succession (DUCK-E starts speaking as the budget warning arrives) are all read,
+// none overwrites another; only the last few are kept.
+
+const KEEP = 4;
 
 export class Announcer {
   constructor(
@@ -16,10 +20,9 @@ export class Announcer {
   }
 
   private say(region: HTMLElement, text: string): void {
-    region.textContent = '';
-    // A macrotask later, so assistive tech sees a change even for a repeated message.
-    setTimeout(() => {
-      region.textContent = text;
-    }, 50);
+    const line = document.createElement('span');
+    line.textContent = text;
+    region.append(line);
+    while (region.childElementCount > KEEP) region.firstElementChild?.remove();
   }
 }

@@ -38,7 +38,8 @@ export class CallStatusView {
 
   /** Show a state; `detail` overrides the default second line. Announced only when it changes. */
   show(state: CallState, detail = DEFAULT_DETAILS[state]): void {
-    const changed = state !== this.current;
+    const previous = this.current;
+    const changed = state !== previous;
     this.current = state;
     this.card.dataset.state = state;
     this.title.textContent = TITLES[state];
@@ -46,11 +47,14 @@ export class CallStatusView {
       this.detail = detail;
       this.detailLine.textContent = detail;
     }
-    if (changed) this.announcer.polite(state === 'connecting' ? TITLES[state] : `${TITLES[state]}. ${detail}`);
+    if (changed) this.announcer.polite(this.briefly(previous, state) ? TITLES[state] : `${TITLES[state]}. ${detail}`);
   }
 
-  /** A new second line for the current state (e.g. the connecting step), not announced. */
-  setDetail(detail: string): void {
-    this.show(this.current, detail);
+  /**
+   * Just the title while connecting and for the listening ↔ speaking flips of every answer:
+   * the screen reader should not talk over DUCK-E with the same advice each time.
+   */
+  private briefly(previous: CallState, state: CallState): boolean {
+    return state === 'connecting' || (previous === 'speaking' && state === 'listening') || state === 'speaking';
   }
 }

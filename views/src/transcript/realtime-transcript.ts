@@ -32,7 +32,7 @@ function placeItem(model: TranscriptModel, item: Item | undefined, previousItemI
     if (speaker) model.placeLine(id, speaker, str(previousItemId));
   } else if (item.type === 'function_call') {
     const callId = str(item.call_id);
-    if (callId) model.noteTool(callId, { name: str(item.name), args: parseArguments(item.arguments) });
+    if (callId) model.noteTool(callId, { name: str(item.name), args: parseArguments(item.arguments), fromItem: true });
   }
 }
 
@@ -71,7 +71,7 @@ export function applyRealtimeEvent(model: TranscriptModel, event: RealtimeEvent)
       break;
     case 'response.function_call_arguments.done': {
       const callId = str(event.call_id);
-      if (callId) model.noteTool(callId, { name: str(event.name), args: parseArguments(event.arguments) });
+      if (callId) model.noteTool(callId, { name: str(event.name), args: parseArguments(event.arguments), fromItem: true });
       break;
     }
     case 'response.done': {

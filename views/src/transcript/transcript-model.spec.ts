@@ -60,7 +60,19 @@ describe('TranscriptModel', () => {
     applyRealtimeEvent(model, { type: 'response.function_call_arguments.done', call_id: 'c1', name: 'get_current_weather', arguments: '{"location":"Paris"}' });
     model.noteTool('c1', { status: 'done' });
     model.noteTool('c1', { status: 'running' });
-    expect(model.list).toEqual([{ kind: 'tool', key: 'call:c1', callId: 'c1', name: 'get_current_weather', args: { location: 'Paris' }, status: 'done' }]);
+    expect(model.list).toEqual([{ kind: 'tool', key: 'call:c1', callId: 'c1', name: 'get_current_weather', args: { location: 'Paris' }, status: 'done', anchored: true }]);
+  });
+
+  it("places a chip the server announced early where its function-call item appears on the data channel", () => {
+    const model = new TranscriptModel();
+    // The server's tool.called beat the data channel's earlier events.
+    model.noteTool('c1', { name: 'get_current_weather', status: 'running' });
+    applyRealtimeEvent(model, { type: 'conversation.item.input_audio_transcription.completed', item_id: 'u1', transcript: 'Weather in Paris?' });
+    applyRealtimeEvent(model, { type: 'response.output_audio_transcript.delta', item_id: 'a1', delta: 'Let me check.' });
+    applyRealtimeEvent(model, { type: 'response.output_item.added', item: { id: 'f1', type: 'function_call', call_id: 'c1', name: 'get_current_weather', arguments: '' } });
+    applyRealtimeEvent(model, { type: 'response.output_item.added', item: { id: 'f1', type: 'function_call', call_id: 'c1', name: 'get_current_weather', arguments: '' } });
+    applyRealtimeEvent(model, { type: 'response.output_audio_transcript.delta', item_id: 'a2', delta: 'Sunny.' });
+    expect(lines(model)).toEqual(['user:Weather in Paris?', 'assistant:Let me check.…', 'tool:get_current_weather:running', 'assistant:Sunny.…']);
   });
 
   it('forgets cleared entries for good: late words for them do not bring them back', () => {

@@ -26,12 +26,15 @@ export interface ToolEntry {
   name: string;
   args: Record<string, unknown>;
   status: ToolStatus;
+  /** Placed by its conversation item (data channel), not just by the server's tool.called. */
+  anchored: boolean;
 }
 
 export type Entry = LineEntry | ToolEntry;
 
 export type TranscriptChange =
   | { kind: 'insert'; entry: Entry; before?: string }
+  | { kind: 'move'; entry: Entry; before?: string }
   | { kind: 'update'; entry: Entry }
   | { kind: 'remove'; key: string }
   | { kind: 'clear' };
@@ -107,13 +110,17 @@ export class TranscriptModel {
     this.onChange({ kind: 'update', entry });
   }
 
-  /** Tool activity, from the data channel (name, arguments) or the server (status). */
-  noteTool(callId: string, update: { name?: string; args?: Record<string, unknown>; status?: ToolStatus }): void {
+  /**
+   * Tool activity. The server's tool.called/tool.result (WebSocket) and the function-call item
+   * (data channel) race each other; the item decides the place: a chip first seen from the
+   * server moves to where its item appears (`fromItem`), once.
+   */
+  noteTool(callId: string, update: { name?: string; args?: Record<string, unknown>; status?: ToolStatus; fromItem?: boolean }): void {
     const key = toolKey(callId);
     if (this.cleared.has(key)) return;
     let entry = this.find(key) as ToolEntry | undefined;
     if (!entry) {
-      entry = { kind: 'tool', key, callId, name: update.name ?? 'tool', args: update.args ?? {}, status: update.status ?? 'running' };
+      entry = { kind: 'tool', key, callId, name: update.name ?? 'tool', args: update.args ?? {}, status: update.status ?? 'running', anchored: update.fromItem === true };
       this.insert(entry);
       return;
     }
@@ -121,6 +128,10 @@ export class TranscriptModel {
     if (update.args) entry.args = update.args;
     // A result never goes back to running (the server's tool.called may arrive after its result's echo).
     if (update.status && !(update.status === 'running' && entry.status !== 'running')) entry.status = update.status;
+    if (update.fromItem && !entry.anchored) {
+      entry.anchored = true;
+      this.moveToEnd(entry);
+    }
     this.onChange({ kind: 'update', entry });
   }
 
@@ -139,6 +150,14 @@ export class TranscriptModel {
     const index = after >= 0 ? after + 1 : this.entries.length;
     this.entries.splice(index, 0, entry);
     this.onChange({ kind: 'insert', entry, before: this.entries[index + 1]?.key });
+  }
+
+  private moveToEnd(entry: Entry): void {
+    const index = this.entries.indexOf(entry);
+    if (index < 0 || index === this.entries.length - 1) return;
+    this.entries.splice(index, 1);
+    this.entries.push(entry);
+    this.onChange({ kind: 'move', entry });
   }
 
   private remove(key: string): void {

@@ -51,6 +51,11 @@ export class TranscriptView {
         this.list.insertBefore(node, before ?? null);
         break;
       }
+      case 'move': {
+        const node = this.nodes.get(change.entry.key);
+        if (node) this.list.insertBefore(node, (change.before && this.nodes.get(change.before)) || null);
+        break;
+      }
       case 'update': {
         const old = this.nodes.get(change.entry.key);
         if (!old) break;
