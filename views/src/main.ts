@@ -13,7 +13,7 @@ import { NoticeView } from './notices/notice-view';
 import { Preferences } from './preferences';
 import { SessionSocket } from './protocol/session-socket';
 import { Announcer } from './status/announcer';
-import { CallStatusView } from './status/call-status-view';
+import { CallState, CallStatusView } from './status/call-status-view';
 import { showServiceStatus } from './status/service-status';
 import { applyRealtimeEvent } from './transcript/realtime-transcript';
 import { TranscriptModel } from './transcript/transcript-model';
@@ -65,8 +65,8 @@ function start(): void {
   let retryWaitSec = 0;
 
   /** The second line while a call is live says what the microphone is doing. */
-  const liveDetail = (): string | undefined => {
-    if (status.state !== 'listening') return undefined;
+  const liveDetail = (state: CallState): string | undefined => {
+    if (state !== 'listening') return undefined;
     if (gate.muted) return 'Your microphone is muted. Unmute it to talk.';
     if (gate.pushToTalk) return gate.talking ? 'DUCK-E hears you. Let go when you are done.' : 'Hold the Talk button or the Space bar while you speak.';
     return undefined;
@@ -85,7 +85,7 @@ function start(): void {
 
   const ui: CallUi = {
     state: (state, detail) => {
-      status.show(state, detail ?? (state === 'listening' ? liveDetail() : undefined));
+      status.show(state, detail ?? liveDetail(state));
       renderConnectButton();
     },
     microphone: (track) => {
@@ -122,7 +122,7 @@ function start(): void {
     problem: (explanation, options = {}) => notice.show(explanation, { loginUrl: safeLoginUrl(options.loginUrl, location.href) }),
     clearProblem: () => notice.reset(),
     autoplayBlocked: () => notice.showPlayButton(),
-    finished: () => meter.stop(),
+    finished: (reason) => meter.stop({ timeUp: reason === 'duration_exceeded' }),
   };
 
   const conversation = new Conversation(ui, audio, SessionSocket.urlFor(location));
@@ -149,7 +149,7 @@ function start(): void {
   };
   gate.onChange = () => {
     controls.render();
-    if (status.state === 'listening') status.show('listening', liveDetail());
+    if (status.state === 'listening') status.show('listening', liveDetail('listening'));
   };
   // Leaving the page hangs up at once rather than leaving a call running until it times out.
   window.addEventListener('pagehide', () => conversation.leave());

@@ -43,8 +43,8 @@ export interface CallUi {
   problem(explanation: Explanation, options?: { loginUrl?: string }): void;
   clearProblem(): void;
   autoplayBlocked(): void;
-  /** The call is over (whatever the reason): clocks stop. */
-  finished(): void;
+  /** The call is over: clocks stop. `reason` is the server's session.ended reason, when it gave one. */
+  finished(reason?: string): void;
 }
 
 type Live = { socket: SessionSocket; link?: VoiceLink; limits?: SessionLimits; dropTimer?: ReturnType<typeof setTimeout> };
@@ -166,7 +166,7 @@ export class Conversation {
     if (this.live !== live) return;
     if (message.type === 'session.ended') {
       // Only a call that started ends here; a refusal before that is handled by connect().
-      if (live.limits) this.fail(live, explainEnd(message.reason, live.limits), undefined, false);
+      if (live.limits) this.fail(live, explainEnd(message.reason, live.limits), undefined, false, message.reason);
       return;
     }
     // Errors during a call (a refused voice, a bad message) leave the call running.
@@ -199,19 +199,19 @@ export class Conversation {
    * End the attempt or the call with an explanation. `tellServer` is false when the server
    * already ended or refused it.
    */
-  private fail(live: Live, explanation: Explanation, loginUrl?: string, tellServer = true): void {
+  private fail(live: Live, explanation: Explanation, loginUrl?: string, tellServer = true, endReason?: string): void {
     if (this.live !== live) return;
     const hadCall = live.limits !== undefined;
-    this.teardown(live, hadCall ? 'ended' : 'ready', tellServer);
+    this.teardown(live, hadCall ? 'ended' : 'ready', tellServer, endReason);
     this.ui.problem(explanation, { loginUrl });
   }
 
-  private teardown(live: Live, next: CallState, tellServer = true): void {
+  private teardown(live: Live, next: CallState, tellServer = true, endReason?: string): void {
     this.live = undefined;
     clearTimeout(live.dropTimer);
     live.link?.close();
     this.ui.microphone(undefined);
-    this.ui.finished();
+    this.ui.finished(endReason);
     const { socket } = live;
     if (tellServer && socket.isOpen) {
       // Tell the server to hang up upstream, then close once it confirms (or after a moment).

@@ -71,10 +71,18 @@ export class SessionMeter {
     }
   }
 
-  /** The conversation is over: the clock stops, the last figures stay readable. */
-  stop(): void {
+  /**
+   * The conversation is over: the clock stops, the last figures stay readable. `timeUp`: the
+   * server ended it on the time limit (its clock started a moment before ours), so show 0:00.
+   */
+  stop(options: { timeUp?: boolean } = {}): void {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
+    if (options.timeUp && this.limits) {
+      this.deadline = Date.now();
+      this.el.timeValue.textContent = formatClock(0);
+      this.el.timeBar.value = this.limits.maxDurationSec;
+    }
   }
 
   private showCost(figures: CostFigures): void {
