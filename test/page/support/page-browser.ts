@@ -48,7 +48,7 @@ export class PageWatch {
   }
 
   /** A new context and page, watched from the first document on. */
-  static async open(browser: Browser, url: string, viewport = DESKTOP, options: { reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<PageWatch> {
+  static async open(browser: Browser, url: string, viewport = DESKTOP, options: { reducedMotion?: 'reduce' | 'no-preference'; trackPeers?: boolean } = {}): Promise<PageWatch> {
     const context = await browser.newContext({ viewport, reducedMotion: options.reducedMotion ?? 'no-preference' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -60,12 +60,36 @@ export class PageWatch {
         w.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
       });
     });
+    if (options.trackPeers) {
+      // Observation only: keep a reference to each RTCPeerConnection the page makes, so a test
+      // can read what its microphone sender is doing.
+      await page.addInitScript(() => {
+        const w = window as unknown as { __peers: RTCPeerConnection[] };
+        const Native = window.RTCPeerConnection;
+        w.__peers = [];
+        window.RTCPeerConnection = class extends Native {
+          constructor(configuration?: RTCConfiguration) {
+            super(configuration);
+            w.__peers.push(this);
+          }
+        };
+      });
+    }
     await page.goto(url);
     return watch;
   }
 
   get context(): BrowserContext {
     return this.page.context();
+  }
+
+  /** Whether the page's newest peer connection is sending a live (enabled) microphone track. */
+  microphoneLive(): Promise<boolean | undefined> {
+    return this.page.evaluate(() => {
+      const peers = (window as unknown as { __peers?: RTCPeerConnection[] }).__peers ?? [];
+      const sender = peers.at(-1)?.getSenders().find((s) => s.track?.kind === 'audio');
+      return sender?.track ? sender.track.enabled && sender.track.readyState === 'live' : undefined;
+    });
   }
 
   cspViolations(): Promise<string[]> {
