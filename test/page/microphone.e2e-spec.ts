@@ -52,6 +52,12 @@ describe('microphone problems', () => {
       await page.locator('#call-state', { hasText: 'Ready to talk' }).waitFor();
       expect(await page.textContent('#notice-title')).toBe('DUCK-E needs your microphone');
       expect(upgrades).toEqual([]);
+
+      // Dismissing the notice keeps the keyboard on the call, not lost on the page.
+      await page.focus('#notice-dismiss');
+      await page.keyboard.press('Enter');
+      expect(await page.isVisible('#notice')).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('connect-button');
       expect(await watch.problems()).toEqual([]);
       await watch.close();
     });

@@ -95,6 +95,9 @@ function start(): void {
     started: ({ voice, limits }) => {
       voices.confirm(voice);
       meter.start(limits);
+      // A voice picked while connecting is asked for as soon as the call exists.
+      const picked = voices.chosen;
+      if (picked && picked !== voice) conversation.setVoice(picked);
     },
     message: (message) => {
       switch (message.type) {
@@ -144,6 +147,8 @@ function start(): void {
     renderConnectButton();
   };
   notice.onPlay = () => void audio.play().catch(() => undefined);
+  // The notice's buttons disappear with it: keep the keyboard focus on the call.
+  notice.onClosed = () => connectButton.focus();
   voices.onPick = (voice) => {
     if (conversation.busy) conversation.setVoice(voice);
   };

@@ -90,9 +90,9 @@ export class Conversation {
     else this.ui.clearProblem();
   }
 
-  /** Ask for another voice during the call. */
+  /** Ask for another voice during the call (before session.started the pick waits for it). */
   setVoice(voice: string): void {
-    this.live?.socket.send({ type: 'voice.set', voice });
+    if (this.live?.limits) this.live.socket.send({ type: 'voice.set', voice });
   }
 
   /** The page is going away: end the call without waiting. */

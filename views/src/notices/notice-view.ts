@@ -22,6 +22,8 @@ export class NoticeView {
   onCountdown: (secondsLeft: number) => void = () => undefined;
   onRetry: () => void = () => undefined;
   onPlay: () => void = () => undefined;
+  /** The person dismissed the notice (or played the voice) with its own button. */
+  onClosed: () => void = () => undefined;
 
   constructor(
     private readonly el: NoticeElements,
@@ -31,8 +33,12 @@ export class NoticeView {
     el.play.addEventListener('click', () => {
       this.hide();
       this.onPlay();
+      this.onClosed();
     });
-    el.dismiss.addEventListener('click', () => this.hide());
+    el.dismiss.addEventListener('click', () => {
+      this.hide();
+      this.onClosed();
+    });
   }
 
   show(explanation: Explanation, options: { loginUrl?: string } = {}): void {
