@@ -1,5 +1,6 @@
 import { RedisServer } from '../support/redis-server';
 import { SpawnedApp, spawnApp } from '../support/spawned-app';
+import { waitFor } from '../support/ports';
 import { get, Reply } from './http-get';
 
 // Needs `npm run build` first (npm test does it): the two instances are real `node dist/main.js`.
@@ -11,6 +12,14 @@ describe('Two instances sharing one Redis', () => {
     redis = await RedisServer.start();
     const env = { REDIS_URL: redis.url, RATE_LIMIT_STATUS: '100/minute', LOG_LEVEL: 'warn' };
     instances = await Promise.all([spawnApp(env), spawnApp(env)]);
+    // Both must count on Redis before the race: a first command that timed out while the
+    // connection warmed up would leave an instance in its (fail-open) memory fallback for a second.
+    for (const instance of instances) {
+      await waitFor(async () => {
+        const reply = await get(`${instance.url}/status`, { localAddress: '127.0.0.19' });
+        return (JSON.parse(reply.body) as { status: string }).status === 'ok';
+      }, 10_000);
+    }
   });
   afterAll(async () => {
     await Promise.all(instances.map((instance) => instance.stop()));
