@@ -4,6 +4,7 @@ import { BenchRow } from './measure';
 import { costSection } from './sections/cost.section';
 import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
+import { realtimeSection } from './sections/realtime.section';
 import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 import { toolsSection } from './sections/tools.section';
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   cost: costSection,
   metrics: metricsSection,
   'rate-limit': rateLimitSection,
+  realtime: realtimeSection,
 };
 
 async function main(): Promise<void> {

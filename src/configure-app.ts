@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
+import { SessionWsAdapter } from './realtime/session-ws.adapter';
 import { ClientIdentityService } from './security/security.module';
 import { permissionsPolicy, securityHeaders } from './security/security-headers';
 
@@ -28,7 +29,7 @@ export function createApp(): Promise<NestExpressApplication> {
 
 /**
  * The production wiring, shared by main.ts and every e2e test: logging, proxy trust, security
- * headers, CORS, body limits, static assets, shutdown hooks.
+ * headers, CORS, body limits, static assets, the /session WebSocket adapter, shutdown hooks.
  */
 export function configureApp(app: NestExpressApplication, options: ConfigureAppOptions = {}): NestExpressApplication {
   const security = app.get<ConfigType<typeof securityConfig>>(securityConfig.KEY);
@@ -52,6 +53,8 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   app.useBodyParser('json', { limit: security.bodyLimit });
   app.useBodyParser('urlencoded', { limit: security.bodyLimit, extended: false });
   app.useStaticAssets(STATIC_DIR, { prefix: '/static/', index: false, maxAge: '1h' });
+  // /session: raw JSON frames, Origin checked at the upgrade, drained before sockets are cut.
+  app.useWebSocketAdapter(new SessionWsAdapter(app));
 
   if (options.enableShutdownHooks) app.enableShutdownHooks([], { useProcessExit: true });
   return app;

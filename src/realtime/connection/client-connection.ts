@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { WebSocket } from 'ws';
+import type { ClientIdentity } from '../../common/session-ports';
+import { CloseCode } from '../protocol/close-codes';
+import { InboundMessage, parseInboundMessage } from '../protocol/inbound-message.parser';
+import { errorMessage, ServerMessage } from '../protocol/server-messages';
+import type { SessionClient, VoiceSession } from '../session/voice-session';
+
+export interface ConnectionLimits {
+  /** Inbound token bucket: burst size… */
+  burst: number;
+  /** …and refill per second. A person's page sends a handful of messages per conversation. */
+  perSecond: number;
+  /** Messages dropped within one second that make it a flood: the socket is closed 1008. */
+  floodDrops: number;
+  /** Outbound: droppable messages (cost.updated) are skipped above this many buffered bytes… */
+  softBufferedBytes: number;
+  /** …and a browser with more than this unread is not reading: closed 1013. */
+  hardBufferedBytes: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  burst: 20,
+  perSecond: 5,
+  floodDrops: 100,
+  softBufferedBytes: 16 * 1024,
+  hardBufferedBytes: 256 * 1024,
+};
+
+/** Messages that arrive while the connection gate is still deciding are kept (a few). */
+const MAX_EARLY_MESSAGES = 4;
+
+/**
+ * One browser socket on /session: the transport rules, whatever the session does. Inbound
+ * frames are rate limited before they are even parsed, then validated (bad input gets an
+ * `error` and the connection lives on); outbound messages respect backpressure; timers (idle,
+ * kill) belong to the connection and die with it.
+ */
+export class ClientConnection implements SessionClient {
+  readonly id = randomUUID();
+  session?: VoiceSession;
+  /** Answered the last heartbeat ping. */
+  alive = true;
+  private sink?: (message: InboundMessage) => void;
+  private readonly early: InboundMessage[] = [];
+  private tokens: number;
+  private refilledAt: number;
+  private dropWindowStart = 0;
+  private dropsInWindow = 0;
+  private lastThrottleNotice = -Infinity;
+  private idleTimer?: NodeJS.Timeout;
+  private killTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly identity: ClientIdentity,
+    readonly languages: string[],
+    private readonly limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
+    private readonly logger = new Logger(ClientConnection.name),
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = limits.burst;
+    this.refilledAt = now();
+    socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    socket.on('pong', () => (this.alive = true));
+    // ws reports protocol violations (1009 oversize, bad UTF-8) here, then closes the socket.
+    socket.on('error', (error) => this.logger.debug(`connection ${this.id}: ${error.message}`));
+    socket.once('close', () => this.dispose());
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** The gate admitted the connection: deliver messages (and any that came early) to `sink`. */
+  admit(sink: (message: InboundMessage) => void): void {
+    this.sink = sink;
+    for (const message of this.early.splice(0)) sink(message);
+  }
+
+  send(message: ServerMessage, droppable = false): boolean {
+    if (!this.open) return false;
+    const text = JSON.stringify(message);
+    const buffered = this.socket.bufferedAmount;
+    if (buffered + text.length > this.limits.hardBufferedBytes) {
+      this.logger.warn(`connection ${this.id}: browser is not reading (${buffered} bytes unread); closing`);
+      this.close(CloseCode.TryAgainLater, 'not reading');
+      return false;
+    }
+    if (droppable && buffered > this.limits.softBufferedBytes) return false;
+    this.socket.send(text);
+    return true;
+  }
+
+  /** Close with a code; a peer that never completes the close handshake is cut off. */
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    if (this.socket.readyState !== WebSocket.CLOSING) this.socket.close(code, reason.slice(0, 120));
+    this.killTimer ??= setTimeout(() => this.socket.terminate(), 2_000);
+    this.killTimer.unref();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  /** Heartbeat tick: false (and terminated) when the last ping went unanswered. */
+  ping(): boolean {
+    if (!this.alive) {
+      this.socket.terminate();
+      return false;
+    }
+    this.alive = false;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+    return true;
+  }
+
+  startIdleTimer(ms: number, onIdle: () => void): void {
+    this.idleTimer = setTimeout(onIdle, ms);
+    this.idleTimer.unref();
+  }
+
+  clearIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private dispose(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.killTimer);
+    this.sink = undefined;
+    this.early.length = 0;
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (!this.takeToken()) return this.throttled();
+    const result = parseInboundMessage(data, isBinary);
+    if (!result.ok) {
+      this.send(errorMessage(result.code, result.message));
+      return;
+    }
+    if (this.sink) this.sink(result.message);
+    else if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(result.message);
+  }
+
+  private takeToken(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.limits.perSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Over the message rate: drop (without parsing), say so once a second, close a flood. */
+  private throttled(): void {
+    const now = this.now();
+    if (now - this.dropWindowStart > 1_000) {
+      this.dropWindowStart = now;
+      this.dropsInWindow = 0;
+    }
+    if (++this.dropsInWindow > this.limits.floodDrops) {
+      if (this.socket.readyState === WebSocket.OPEN) {
+        this.logger.warn(`connection ${this.id}: message flood; closing`);
+        this.close(CloseCode.Policy, 'message flood');
+      }
+      return;
+    }
+    if (now - this.lastThrottleNotice >= 1_000) {
+      this.lastThrottleNotice = now;
+      this.send(errorMessage('rate_limited', 'Too many messages; slow down.', 1));
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { realtimeConfig } from '../../config/realtime.config';
+import { ClientIdentityService } from '../../security/security.module';
+import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
+import type { InboundMessage } from '../protocol/inbound-message.parser';
+import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
+import { RealtimeMetrics } from '../realtime.metrics';
+import { preferredLanguages } from '../session-config/accept-language';
+import { SessionsService } from '../session/sessions.service';
+import { ClientConnection, DEFAULT_CONNECTION_LIMITS } from './client-connection';
+import { ConnectionGate } from './connection-gate.service';
+
+/**
+ * Every open /session socket: the connection gate, the idle timeout before `session.start`,
+ * the heartbeat that drops dead peers, and routing of validated messages to the sessions.
+ */
+@Injectable()
+export class SessionConnectionsService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SessionConnectionsService.name);
+  private readonly connections = new Set<ClientConnection>();
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly identity: ClientIdentityService,
+    private readonly gate: ConnectionGate,
+    private readonly sessions: SessionsService,
+    private readonly metrics: RealtimeMetrics,
+    @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
+  ) {}
+
+  get openCount(): number {
+    return this.connections.size;
+  }
+
+  onApplicationBootstrap(): void {
+    // One timer for every socket (the ws README pattern): a peer that missed the last ping is
+    // terminated on the next tick, so a dead one is gone within two intervals.
+    this.heartbeat = setInterval(() => {
+      for (const connection of this.connections) connection.ping();
+    }, this.config.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  /** Connections without a session are simply closed on shutdown (sessions drain themselves). */
+  beforeApplicationShutdown(): void {
+    for (const connection of this.connections) {
+      if (!connection.session) connection.close(CloseCode.TryAgainLater, 'server restarting');
+    }
+  }
+
+  accept(socket: WebSocket, req: IncomingMessage): void {
+    const ip = this.identity.ipOf(req);
+    const connection = new ClientConnection(socket, { ip, clientKey: this.identity.keyOf(req) }, preferredLanguages(req.headers['accept-language']), DEFAULT_CONNECTION_LIMITS);
+    this.connections.add(connection);
+    this.metrics.connectionOpened();
+    socket.once('close', () => {
+      this.connections.delete(connection);
+      this.metrics.connectionClosed();
+      // A browser that leaves does not end its call at OpenAI by itself: we hang up.
+      if (connection.session) void this.sessions.end(connection.session.id, 'client');
+    });
+    void this.admit(connection);
+  }
+
+  private async admit(connection: ClientConnection): Promise<void> {
+    const decision = await this.gate.check(connection.identity);
+    if (!connection.open) return;
+    if (!decision.admitted) {
+      this.metrics.refused(decision.code);
+      connection.send(errorMessage(errorCodeForRefusal(decision.code), decision.message, decision.retryAfterSec));
+      connection.close(closeCodeForRefusal(decision.code), decision.code);
+      return;
+    }
+    connection.startIdleTimer(this.config.idleTimeoutMs, () => {
+      if (!connection.session) connection.close(CloseCode.Policy, 'no session.start in time');
+    });
+    connection.admit((message) => this.route(connection, message));
+  }
+
+  private route(connection: ClientConnection, message: InboundMessage): void {
+    switch (message.type) {
+      case 'session.start':
+        connection.clearIdleTimer();
+        this.sessions.start(connection, message.sdp, message.voice).catch((error: unknown) => {
+          this.logger.error(`session start crashed: ${(error as Error)?.stack ?? String(error)}`);
+          connection.close(CloseCode.ServerFault, 'server fault');
+        });
+        break;
+      case 'voice.set':
+        this.sessions.setVoice(connection, message.voice);
+        break;
+      case 'session.stop':
+        if (connection.session) void this.sessions.end(connection.session.id, 'client');
+        else connection.close(CloseCode.Normal, 'stopped');
+        break;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
+import { openaiConfig } from '../../config/openai.config';
+
+/** A server event from the Realtime API: at least a `type`; fields are read defensively. */
+export type SidebandEvent = { type: string; [field: string]: unknown };
+
+export interface SidebandListener {
+  onEvent(event: SidebandEvent): void;
+  /** A frame that is not a JSON object with a `type` (counted, never fatal). */
+  onMalformed(): void;
+  /** The socket closed (by OpenAI, the network, or us). Called once. */
+  onClose(code: number): void;
+}
+
+/** Why attaching failed. `callGone`: OpenAI does not know the call (404) — it has ended. */
+export class SidebandAttachError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly callGone: boolean,
+  ) {
+    super(message);
+    this.name = 'SidebandAttachError';
+  }
+}
+
+const ATTACH_TIMEOUT_MS = 5_000;
+// Server events are small JSON (no audio on a WebRTC call's sideband), but a session.updated
+// carries the whole configuration; 8 MiB is generous and still bounded.
+const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+/** One open sideband socket of one call. */
+export class SidebandConnection {
+  constructor(
+    private readonly socket: WebSocket,
+    readonly callId: string,
+  ) {}
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Send one client event; false when the socket is not open. */
+  send(event: Record<string, unknown> & { type: string }): boolean {
+    if (!this.open) return false;
+    this.socket.send(JSON.stringify(event));
+    return true;
+  }
+
+  /** Close the socket (the call itself goes on until hung up). */
+  close(): void {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    if (this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.terminate();
+      return;
+    }
+    this.socket.close(1000, 'done');
+    // A peer that never answers the close handshake must not keep the socket alive.
+    setTimeout(() => this.socket.terminate(), 1_000).unref();
+  }
+}
+
+/**
+ * The server's own WebSocket to a live call (`wss://…/realtime?call_id=…`), authenticated with
+ * the standard API key — never an ephemeral key, which OpenAI drops after a few seconds
+ * (openai-realtime.md §0.4). Uses `ws` directly: the SDK's automatic reconnect is refused for
+ * call ids, and re-attaching is the session's decision anyway.
+ */
+@Injectable()
+export class SidebandClient {
+  constructor(@Inject(openaiConfig.KEY) private readonly config: ConfigType<typeof openaiConfig>) {}
+
+  /** The sideband URL: OPENAI_BASE_URL with ws(s) scheme + /realtime?call_id=. */
+  urlFor(callId: string): string {
+    const url = new URL(`${this.config.baseUrl}/realtime`);
+    url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+    url.searchParams.set('call_id', callId);
+    return url.toString();
+  }
+
+  attach(callId: string, listener: SidebandListener): Promise<SidebandConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.urlFor(callId), {
+        headers: { Authorization: `Bearer ${this.config.apiKey}` },
+        perMessageDeflate: false,
+        maxPayload: MAX_EVENT_BYTES,
+        handshakeTimeout: ATTACH_TIMEOUT_MS,
+        followRedirects: false,
+      });
+      let opened = false;
+      let settled = false;
+      const fail = (error: SidebandAttachError) => {
+        if (settled) return;
+        settled = true;
+        socket.terminate();
+        reject(error);
+      };
+
+      socket.once('unexpected-response', (_request, response: IncomingMessage) => {
+        const status = response.statusCode ?? 0;
+        response.resume();
+        fail(new SidebandAttachError(`sideband attach refused with HTTP ${status}`, status, status === 404));
+      });
+      socket.on('error', (error) => {
+        if (!opened) fail(new SidebandAttachError(`sideband attach failed: ${error.message}`, undefined, false));
+        // After open, an error is followed by 'close', which the listener handles.
+      });
+      socket.once('open', () => {
+        opened = true;
+        settled = true;
+        resolve(new SidebandConnection(socket, callId));
+      });
+      socket.on('message', (data, isBinary) => {
+        const event = isBinary ? undefined : parseEvent(data.toString());
+        if (event) listener.onEvent(event);
+        else listener.onMalformed();
+      });
+      socket.once('close', (code) => {
+        if (opened) listener.onClose(code);
+        else fail(new SidebandAttachError(`sideband closed before it opened (${code})`, undefined, false));
+      });
+    });
+  }
+}
+
+function parseEvent(text: string): SidebandEvent | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string') {
+      return value as SidebandEvent;
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+import { validateSync, ValidationError } from 'class-validator';
+import { SessionStartDto } from '../dto/session-start.dto';
+import { SessionStopDto } from '../dto/session-stop.dto';
+import { VoiceSetDto } from '../dto/voice-set.dto';
+import type { ErrorCode } from './server-messages';
+
+// Browser → server messages of /session (contract §3): one DTO per type, validated with
+// class-validator before anything acts on them. Messages are flat JSON objects; nested values,
+// unknown fields and prototype-shaped keys are refused before the DTO is built, so nothing
+// downstream ever walks attacker-shaped structures.
+
+export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto;
+
+export type ParseResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
+
+const DTO_BY_TYPE = {
+  'session.start': SessionStartDto,
+  'voice.set': VoiceSetDto,
+  'session.stop': SessionStopDto,
+} as const;
+
+type MessageType = keyof typeof DTO_BY_TYPE;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const refuse = (message: string, code: ErrorCode = 'bad_message'): ParseResult => ({ ok: false, code, message });
+
+export function parseInboundMessage(data: Buffer | string, isBinary: boolean): ParseResult {
+  if (isBinary) return refuse('Send JSON text frames, not binary.');
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+  } catch {
+    return refuse('The message is not valid JSON.');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return refuse('A message must be a JSON object with a "type".');
+
+  const fields = value as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (FORBIDDEN_KEYS.has(key)) return refuse(`The field "${key}" is not allowed.`);
+    const field = fields[key];
+    if (field !== null && typeof field === 'object') return refuse(`The field "${key.slice(0, 40)}" must be a plain value.`);
+  }
+  const type = fields.type;
+  if (typeof type !== 'string') return refuse('A message must have a string "type".');
+  if (!Object.hasOwn(DTO_BY_TYPE, type)) return refuse(`Unknown message type "${type.slice(0, 40)}".`);
+
+  const dto = Object.assign(new DTO_BY_TYPE[type as MessageType](), fields);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length) {
+    const onlyVoice = errors.every((error) => error.property === 'voice');
+    return refuse(describe(errors), onlyVoice ? 'invalid_voice' : 'bad_message');
+  }
+  return { ok: true, message: dto };
+}
+
+function describe(errors: ValidationError[]): string {
+  const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  return `Invalid message: ${messages.join('; ')}.`;
+}

@@ -1,0 +1,88 @@
+import type { RefusalCode } from '../../common/gate-decision';
+import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
+
+// Server → browser messages of /session (contract §3). JSON text frames `{type, ...}`.
+
+/** `error.code` values (contract §3). */
+export type ErrorCode =
+  | 'bad_message'
+  | 'rate_limited'
+  | 'hourly_cap'
+  | 'circuit_open'
+  | 'not_configured'
+  | 'upstream_error'
+  | 'invalid_voice'
+  | 'already_started'
+  | 'unauthorized';
+
+export interface SessionStartedMessage {
+  type: 'session.started';
+  sessionId: string;
+  sdp: string;
+  model: string;
+  voice: string;
+  limits: SessionLimits;
+}
+
+export interface CostUpdatedMessage {
+  type: 'cost.updated';
+  sessionCostUsd: number;
+  budgetUsd: number;
+  /** Set once the session reached 80 % of its budget. */
+  budgetWarning?: boolean;
+  /** Seconds left before the duration limit (from one minute before it). */
+  secondsLeft?: number;
+}
+
+export interface ToolCalledMessage {
+  type: 'tool.called';
+  name: string;
+  callId: string;
+}
+
+export interface ToolResultMessage {
+  type: 'tool.result';
+  name: string;
+  callId: string;
+  ok: boolean;
+  durationMs: number;
+}
+
+export interface VoiceChangedMessage {
+  type: 'voice.changed';
+  voice: string;
+}
+
+export interface SessionEndedMessage {
+  type: 'session.ended';
+  reason: SessionEndReason;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  /** Plain words for the person at the page. */
+  message: string;
+  /** Whole seconds ≥ 1, on refusals that can succeed later. */
+  retryAfterSec?: number;
+}
+
+export type ServerMessage =
+  | SessionStartedMessage
+  | CostUpdatedMessage
+  | ToolCalledMessage
+  | ToolResultMessage
+  | VoiceChangedMessage
+  | SessionEndedMessage
+  | ErrorMessage;
+
+export function errorMessage(code: ErrorCode, message: string, retryAfterSec?: number): ErrorMessage {
+  return retryAfterSec === undefined ? { type: 'error', code, message } : { type: 'error', code, message, retryAfterSec };
+}
+
+/** The browser-facing code of a gate refusal (contract §3 has no origin/shutdown codes). */
+export function errorCodeForRefusal(code: RefusalCode): ErrorCode {
+  if (code === 'forbidden_origin') return 'unauthorized';
+  if (code === 'shutting_down') return 'upstream_error';
+  return code;
+}

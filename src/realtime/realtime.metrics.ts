@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+
+// The realtime module's own metrics (names fixed by the contract and the team brief). Labels
+// carry only bounded values: end reasons and refusal codes, never ids or addresses.
+
+export const REALTIME_METRIC_PROVIDERS = [
+  makeGaugeProvider({ name: 'ducke_sessions_active', help: 'Conversations running on this instance' }),
+  makeHistogramProvider({
+    name: 'ducke_session_duration_seconds',
+    help: 'Length of ended conversations, from session.started to the end',
+    buckets: [10, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600],
+  }),
+  makeCounterProvider({ name: 'ducke_session_starts_total', help: 'Conversations that went live (session.started sent)' }),
+  makeCounterProvider({ name: 'ducke_session_refusals_total', help: 'Connections or starts refused before a call ran, by reason', labelNames: ['reason'] }),
+  makeCounterProvider({ name: 'ducke_sessions_ended_total', help: 'Conversations ended, by reason', labelNames: ['reason'] }),
+  makeGaugeProvider({ name: 'ducke_ws_connections_open', help: 'Open /session WebSocket connections' }),
+];
+
+@Injectable()
+export class RealtimeMetrics {
+  constructor(
+    @InjectMetric('ducke_sessions_active') private readonly active: Gauge<string>,
+    @InjectMetric('ducke_session_duration_seconds') private readonly duration: Histogram<string>,
+    @InjectMetric('ducke_session_starts_total') private readonly starts: Counter<string>,
+    @InjectMetric('ducke_session_refusals_total') private readonly refusals: Counter<string>,
+    @InjectMetric('ducke_sessions_ended_total') private readonly ended: Counter<string>,
+    @InjectMetric('ducke_ws_connections_open') private readonly connections: Gauge<string>,
+  ) {}
+
+  sessionStarted(): void {
+    this.starts.inc();
+    this.active.inc();
+  }
+
+  sessionEnded(reason: string, durationSec: number): void {
+    this.active.dec();
+    this.ended.inc({ reason });
+    this.duration.observe(durationSec);
+  }
+
+  refused(reason: string): void {
+    this.refusals.inc({ reason });
+  }
+
+  connectionOpened(): void {
+    this.connections.inc();
+  }
+
+  connectionClosed(): void {
+    this.connections.dec();
+  }
+}
