@@ -57,7 +57,7 @@ describe('microphone problems', () => {
       await page.focus('#notice-dismiss');
       await page.keyboard.press('Enter');
       expect(await page.isVisible('#notice')).toBe(false);
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('connect-button');
+      expect(await watch.focused()).toBe('connect-button');
       expect(await watch.problems()).toEqual([]);
       await watch.close();
     });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/test-app';
-import { axeViolations, DESKTOP, launchChromium, PageWatch, PHONE, screenshot } from './support/page-browser';
+import { axeViolations, DESKTOP, launchChromium, PageWatch, PHONE, probe, screenshot } from './support/page-browser';
 
 // The page itself, before any conversation: it loads under the strict CSP without a single
 // console error, passes axe on a desktop and a phone, is operable by keyboard with a visible
@@ -43,7 +43,7 @@ describe('the voice assistant page', () => {
     expect(voices).toEqual(['Marin', 'Cedar', 'Alloy', 'Ash', 'Ballad', 'Coral', 'Echo', 'Sage', 'Shimmer', 'Verse']);
     expect(await page.inputValue('#voice-select')).toBe('marin');
     // Scripts and styles come from this origin only: nothing inline, nothing third-party.
-    const external = await page.evaluate(() => [...document.querySelectorAll('script, link[rel=stylesheet]')].map((e) => e.getAttribute('src') ?? e.getAttribute('href')));
+    const external = await probe<string[]>(page, 'assetUrls');
     expect(external.every((src) => src?.startsWith('/static/'))).toBe(true);
     expect(await page.locator('[style]').count()).toBe(0);
     await screenshot(page, 'ready-desktop');
@@ -55,27 +55,25 @@ describe('the voice assistant page', () => {
     const phone = await open(PHONE);
     expect(await axeViolations(phone.page)).toEqual([]);
     // Nothing wider than the phone's screen: no sideways scrolling.
-    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await phone.probe('pageWidth')).toBeLessThanOrEqual(PHONE.width);
     await screenshot(phone.page, 'ready-phone', { fullPage: true });
     // The smallest phones in use (320 px) fit too.
     await phone.page.setViewportSize({ width: 320, height: 640 });
-    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    expect(await phone.probe('pageWidth')).toBeLessThanOrEqual(320);
   });
 
   it('is operable by keyboard with a visible focus ring', async () => {
-    const { page } = await open();
+    const watch = await open();
+    const { page } = watch;
     const focusOrder: string[] = [];
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
-      focusOrder.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''));
+      focusOrder.push(await watch.focused());
     }
     expect(focusOrder).toEqual(['skip-link', 'connect-button', 'mute-button', 'ptt-switch', 'voice-select', 'clear-button']);
 
     await page.focus('#connect-button');
-    const outline = await page.evaluate(() => {
-      const style = getComputedStyle(document.activeElement!);
-      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
-    });
+    const outline = await probe<{ style: string; width: number }>(page, 'outlineOf', '#connect-button');
     expect(outline.style).toBe('solid');
     expect(outline.width).toBeGreaterThanOrEqual(2);
 
@@ -104,11 +102,7 @@ describe('the voice assistant page', () => {
   it('keeps every state visible but still when reduced motion is asked for', async () => {
     const moving = await open(DESKTOP);
     const still = await open(DESKTOP, 'reduce');
-    const ringAnimation = (watch: PageWatch, state: string) =>
-      watch.page.evaluate((s) => {
-        document.getElementById('call')!.dataset.state = s;
-        return getComputedStyle(document.querySelector('.ring')!).animationName;
-      }, state);
+    const ringAnimation = (watch: PageWatch, state: string) => watch.probe<string>('ringAnimation', state);
     for (const state of ['connecting', 'listening', 'speaking']) {
       expect(await ringAnimation(moving, state)).not.toBe('none');
       expect(await ringAnimation(still, state)).toBe('none');

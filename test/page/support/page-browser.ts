@@ -1,6 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
-// (DOM types for the functions these tests evaluate inside the page.)
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -14,6 +11,7 @@ const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networ
 const ROOT = join(__dirname, '..', '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'page');
 const DOCS = join(ROOT, 'docs');
+const PROBES = join(__dirname, 'page-probes.js');
 
 export interface LaunchOptions {
   /** A fake audio input device exists (default true). */
@@ -48,33 +46,12 @@ export class PageWatch {
   }
 
   /** A new context and page, watched from the first document on. */
-  static async open(browser: Browser, url: string, viewport = DESKTOP, options: { reducedMotion?: 'reduce' | 'no-preference'; trackPeers?: boolean } = {}): Promise<PageWatch> {
+  static async open(browser: Browser, url: string, viewport = DESKTOP, options: { reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<PageWatch> {
     const context = await browser.newContext({ viewport, reducedMotion: options.reducedMotion ?? 'no-preference' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const watch = new PageWatch(page);
-    await page.addInitScript(() => {
-      const w = window as unknown as { __cspViolations: string[] };
-      w.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) => {
-        w.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
-      });
-    });
-    if (options.trackPeers) {
-      // Observation only: keep a reference to each RTCPeerConnection the page makes, so a test
-      // can read what its microphone sender is doing.
-      await page.addInitScript(() => {
-        const w = window as unknown as { __peers: RTCPeerConnection[] };
-        const Native = window.RTCPeerConnection;
-        w.__peers = [];
-        window.RTCPeerConnection = class extends Native {
-          constructor(configuration?: RTCConfiguration) {
-            super(configuration);
-            w.__peers.push(this);
-          }
-        };
-      });
-    }
+    await page.addInitScript({ path: PROBES });
     await page.goto(url);
     return watch;
   }
@@ -83,17 +60,23 @@ export class PageWatch {
     return this.page.context();
   }
 
+  /** Call one of the probes of page-probes.js inside the page. */
+  probe<T>(name: string, ...args: unknown[]): Promise<T> {
+    return probe<T>(this.page, name, ...args);
+  }
+
   /** Whether the page's newest peer connection is sending a live (enabled) microphone track. */
-  microphoneLive(): Promise<boolean | undefined> {
-    return this.page.evaluate(() => {
-      const peers = (window as unknown as { __peers?: RTCPeerConnection[] }).__peers ?? [];
-      const sender = peers.at(-1)?.getSenders().find((s) => s.track?.kind === 'audio');
-      return sender?.track ? sender.track.enabled && sender.track.readyState === 'live' : undefined;
-    });
+  microphoneLive(): Promise<boolean | null> {
+    return this.probe('microphoneLive');
+  }
+
+  /** The id (or class) of the focused element. */
+  focused(): Promise<string> {
+    return this.probe('focused');
   }
 
   cspViolations(): Promise<string[]> {
-    return this.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+    return this.probe('cspViolations');
   }
 
   /** Every problem seen so far (empty when the page behaved). */
@@ -122,14 +105,14 @@ export interface AxeViolation {
  */
 export async function axeViolations(page: Page, impacts: string[] = ['serious', 'critical']): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
-  if (!loaded) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
+  if (!(await page.evaluate<boolean>('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
+  const violations = await probe<AxeViolation[]>(page, 'axeViolations');
   return violations.filter((v) => impacts.includes(v.impact ?? ''));
+}
+
+/** Call a probe of page-probes.js: `window.__duckeProbe[name](...args)`. */
+export function probe<T>(page: Page, name: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate<T>(`window.__duckeProbe[${JSON.stringify(name)}](...${JSON.stringify(args)})`);
 }
 
 /** Save a screenshot to test-artifacts/page/<name>.png; with UPDATE_DOCS_SCREENSHOTS=1 also docs/page-<name>.png. */
