@@ -15,7 +15,10 @@ RUN npm run build
 
 # --- runtime: production dependencies, compiled code, the page --------------------------------
 FROM node:22-bookworm-slim AS runtime
+# A 4 MB young generation (V8 grows it to 16 MB by default) keeps an idle instance near 110 MB
+# RSS instead of ~125 MB, at the price of more frequent (cheap) scavenges; see README.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     PORT=8000 \
     HOST=0.0.0.0
 WORKDIR /app

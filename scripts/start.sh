@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 if [ ! -f dist/main.js ] || [ ! -f views/static/app.js ] || [ -n "$(find src views/src package.json -newer dist/main.js -print -quit)" ]; then
   npm run build
 fi
+# Same V8 tuning as the container image (Dockerfile).
+export NODE_OPTIONS="${NODE_OPTIONS:---max-semi-space-size=4}"
 exec node dist/main.js

@@ -5,6 +5,8 @@ import { freePort, sleep } from '../../test/support/ports';
 import { BenchRow, megabytes } from '../measure';
 
 const MAIN_JS = join(__dirname, '..', '..', 'dist', 'main.js');
+// Measure the process as the container runs it: with the image's NODE_OPTIONS.
+const IMAGE_NODE_OPTIONS = /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8'))?.[1] ?? '';
 
 /** Start-up time to a serving /status, and resident memory of an idle process. */
 export async function startupSection(): Promise<BenchRow[]> {
@@ -14,7 +16,7 @@ export async function startupSection(): Promise<BenchRow[]> {
     const port = await freePort();
     const started = Date.now();
     const child = spawn(process.execPath, [MAIN_JS], {
-      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_OPTIONS: IMAGE_NODE_OPTIONS },
       stdio: 'ignore',
     });
     for (;;) {
