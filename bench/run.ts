@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark section in one run, printed as one table.
 // Sections are listed here; each returns rows of figures against their targets.
 import { BenchRow } from './measure';
+import { authSection } from './sections/auth.section';
 import { costSection } from './sections/cost.section';
 import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   metrics: metricsSection,
   'rate-limit': rateLimitSection,
   realtime: realtimeSection,
+  auth: authSection,
 };
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock';
 import { configRootModule } from './config/config.module';
 import { CostModule } from './cost/cost.module';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, ToolsModule, RealtimeModule],
+      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, ToolsModule, AuthModule, RealtimeModule],
     };
   }
 }

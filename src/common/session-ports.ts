@@ -3,7 +3,8 @@
 // `{ provide: SESSION_COST, useExisting: CostService }`) and exports it; the realtime module
 // injects the tokens and never imports an implementation. Nothing here imports realtime.
 
-import type { GateDecision } from './gate-decision';
+import type { IncomingMessage } from 'node:http';
+import type { GateDecision, Refusal } from './gate-decision';
 
 /** Who a connection or session belongs to, for every limit. */
 export interface ClientIdentity {
@@ -164,3 +165,39 @@ export interface ToolCatalog {
   run(name: string, argumentsJson: string, context: ToolCallContext): Promise<ToolOutcome>;
 }
 export const TOOL_CATALOG = Symbol('TOOL_CATALOG');
+
+// ---------------------------------------------------------------------------------------------
+// Authentication (AuthModule provides SESSION_AUTHENTICATOR; contract §9)
+
+/** The person a session runs for, from a verified token. */
+export interface AuthenticatedUser {
+  /** The token's `sub`: the identity's `userKey`, so limits count per user. */
+  sub: string;
+  /** The token's `jti`: what revocation names. */
+  jti: string;
+  /** When the token expires (epoch ms); the session ends then with `token_expired`. */
+  expiresAt: number;
+}
+
+/** An `unauthorized` refusal; `loginUrl` (AUTH_LOGIN_URL) belongs in the `error` message. */
+export type AuthRefusal = Refusal & { loginUrl?: string };
+
+/** Admitted with the user (auth on), or without one (AUTH_REQUIRED=false). */
+export type AuthDecision = { admitted: true; user?: AuthenticatedUser } | AuthRefusal;
+
+export interface SessionAuthenticator {
+  /**
+   * First gate step after the Origin check, before anything is counted or spent: the token from
+   * the `ducke_token` cookie or `Authorization: Bearer` on the upgrade (never the query string),
+   * verified and checked against the revocation list. Refusals are `unauthorized` (close 1008),
+   * or `upstream_error` with `retryAfterSec` when the revocation list cannot be read (fail closed).
+   */
+  authenticate(req: IncomingMessage): Promise<AuthDecision>;
+  /** The session is live on this token: from now on it is ended when the jti is revoked or the token expires. */
+  track(sessionId: string, user: AuthenticatedUser): void;
+  /** The session is over (any reason). Idempotent. */
+  untrack(sessionId: string): void;
+  /** Sessions to end (`revoked`, `token_expired`), decided by timers or other instances; returns unsubscribe. */
+  onEnforcement(listener: (event: EnforcementEvent) => void): () => void;
+}
+export const SESSION_AUTHENTICATOR = Symbol('SESSION_AUTHENTICATOR');

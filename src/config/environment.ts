@@ -12,6 +12,7 @@ import {
   ValidationOptions,
   validateSync,
 } from 'class-validator';
+import { authSettingProblems } from './auth-checks';
 import {
   parseBaseUrl,
   parseBoolean,
@@ -106,6 +107,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MaxLength(512) JWT_ISSUER?: string;
   @IsOptional() @IsString() @MaxLength(512) JWT_AUDIENCE?: string;
   @IsOptional() @Parses(parseHours, 'a positive number of hours, e.g. 8') JWT_MAX_TTL_HOURS?: string;
+  @IsOptional() @Parses((t) => parseInteger(t, 0, 300), 'a whole number of seconds 0-300') JWT_CLOCK_TOLERANCE_SECONDS?: string;
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) AUTH_LOGIN_URL?: string;
   @IsOptional() @IsString() ADMIN_TOKEN?: string;
 }
@@ -141,23 +143,24 @@ export function validateEnvironment(raw: Record<string, unknown>): Record<string
   }
   const instance = plainToInstance(EnvironmentVariables, known);
   const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const problems = errors.map((error) => {
-      const reasons = Object.values(error.constraints ?? {}).join('; ');
-      const shown = SECRET_VARIABLES.has(error.property) ? '' : `=${JSON.stringify(known[error.property])}`;
-      return `${error.property}${shown} ${reasons}`;
-    });
-    throw new ConfigValidationError(problems);
-  }
+  const problems = errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    const shown = SECRET_VARIABLES.has(error.property) ? '' : `=${JSON.stringify(known[error.property])}`;
+    return `${error.property}${shown} ${reasons}`;
+  });
+  // Rules across variables, checked once each variable is valid on its own.
+  if (problems.length === 0) problems.push(...authSettingProblems(known, parseBoolean(known.AUTH_REQUIRED ?? 'false') === true));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   return known;
 }
 
 /**
  * Validate `.env` (from the working directory) merged under the real environment, exactly as
  * ConfigModule will — called first thing in main.ts so a bad value stops the process with one
- * clear message before anything else starts.
+ * clear message before anything else starts. Returns the validated variables (the token command
+ * reads its settings from them).
  */
-export function checkEnvironmentAtBoot(envFile = join(process.cwd(), '.env')): void {
+export function checkEnvironmentAtBoot(envFile = join(process.cwd(), '.env')): Record<string, string> {
   const fromFile = existsSync(envFile) ? parse(readFileSync(envFile)) : {};
-  validateEnvironment({ ...fromFile, ...process.env });
+  return validateEnvironment({ ...fromFile, ...process.env });
 }

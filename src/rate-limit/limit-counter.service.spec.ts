@@ -95,7 +95,9 @@ describe('LimitCounter on a shared store', () => {
 
     await jest.advanceTimersByTimeAsync(DECISION_DEADLINE_MS - 1);
     expect(answer).toBeUndefined();
+    // The deadline fires, and gives up at the end of that event-loop turn.
     await jest.advanceTimersByTimeAsync(1);
+    await jest.runOnlyPendingTimersAsync();
     await pending;
     expect(answer).toEqual({ value: 1, resetInMs: 60_000 });
     expect(counter.mode).toBe('memory-fallback');

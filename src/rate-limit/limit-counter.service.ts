@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import { Clock } from '../common/clock';
+import { withDeadline } from '../common/deadline';
 import { InjectStore } from '../storage/inject-store.decorator';
 import { MemoryStore } from '../storage/memory.store';
 import type { CounterResult, StateStore } from '../storage/state-store';
@@ -106,13 +107,4 @@ export class LimitCounter implements OnApplicationShutdown {
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = undefined;
   }
-}
-
-/** `promise`, or a rejection after `ms` if it has not settled by then. */
-export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { withDeadline } from '../common/deadline';
 import Redis, { RedisOptions } from 'ioredis';
 import { assertInteger, CommitRequest, deliver, CounterResult, HoldRequest, HoldResult, MessageHandler, StateStore, StoreHealth } from './state-store';
 import { COMMIT, HELD_TOTAL, INCREMENT, PLACE_HOLD, WINDOW_ADD, WINDOW_SUM } from './redis-scripts';
@@ -44,6 +45,7 @@ export class RedisStore implements StateStore {
   private readonly probe: NodeJS.Timeout;
   private lastFailure: string | undefined = 'not connected yet';
   private closing = false;
+  private readonly commandTimeoutMs: number;
 
   constructor(url: string, options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'ducke:';
@@ -54,11 +56,14 @@ export class RedisStore implements StateStore {
       connectTimeout: 2_000,
       lazyConnect: false,
     };
+    this.commandTimeoutMs = options.commandTimeoutMs;
     this.client = new Redis(url, {
       ...common,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs,
+      // Callers give up after commandTimeoutMs (run()); this backstop only clears commands a frozen
+      // Redis never answers, so they do not pile up in memory.
+      commandTimeout: options.commandTimeoutMs * 4,
     }) as ScriptedRedis;
     // The subscriber only sends SUBSCRIBE; ioredis re-subscribes by itself after a reconnect.
     this.subscriber = new Redis(url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
@@ -205,7 +210,7 @@ export class RedisStore implements StateStore {
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
     try {
-      const result = await command();
+      const result = await withDeadline(command(), this.commandTimeoutMs);
       this.markHealthy();
       return result;
     } catch (error) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
-import type { ClientIdentity } from '../../common/session-ports';
+import type { AuthenticatedUser, ClientIdentity } from '../../common/session-ports';
 import { CloseCode } from '../protocol/close-codes';
 import { InboundMessage, parseInboundMessage } from '../protocol/inbound-message.parser';
 import { errorMessage, ServerMessage } from '../protocol/server-messages';
@@ -40,6 +40,8 @@ const MAX_EARLY_MESSAGES = 4;
 export class ClientConnection implements SessionClient {
   readonly id = randomUUID();
   session?: VoiceSession;
+  /** With auth on: whose token opened this connection (set by the gate before any limit counts). */
+  user?: AuthenticatedUser;
   /** Answered the last heartbeat ping. */
   alive = true;
   private sink?: (message: InboundMessage) => void;
@@ -67,6 +69,12 @@ export class ClientConnection implements SessionClient {
     // ws reports protocol violations (1009 oversize, bad UTF-8) here, then closes the socket.
     socket.on('error', (error) => this.logger.debug(`connection ${this.id}: ${error.message}`));
     socket.once('close', () => this.dispose());
+  }
+
+  /** The token was verified: limits count per `sub` as well as per address from now on. */
+  signIn(user: AuthenticatedUser): void {
+    this.user = user;
+    this.identity.userKey = user.sub;
   }
 
   get open(): boolean {

@@ -6,7 +6,7 @@ import { realtimeConfig } from '../../config/realtime.config';
 import { ClientIdentityService } from '../../security/security.module';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
 import type { InboundMessage } from '../protocol/inbound-message.parser';
-import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
+import { refusalMessage } from '../protocol/server-messages';
 import { RealtimeMetrics } from '../realtime.metrics';
 import { preferredLanguages } from '../session-config/accept-language';
 import { SessionsService } from '../session/sessions.service';
@@ -66,15 +66,15 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
       // A browser that leaves does not end its call at OpenAI by itself: we hang up.
       if (connection.session) void this.sessions.end(connection.session.id, 'client');
     });
-    void this.admit(connection);
+    void this.admit(connection, req);
   }
 
-  private async admit(connection: ClientConnection): Promise<void> {
-    const decision = await this.gate.check(connection.identity);
+  private async admit(connection: ClientConnection, req: IncomingMessage): Promise<void> {
+    const decision = await this.gate.check(req, connection);
     if (!connection.open) return;
     if (!decision.admitted) {
       this.metrics.refused(decision.code);
-      connection.send(errorMessage(errorCodeForRefusal(decision.code), decision.message, decision.retryAfterSec));
+      connection.send(refusalMessage(decision));
       connection.close(closeCodeForRefusal(decision.code), decision.code);
       return;
     }

@@ -34,8 +34,8 @@ export class UpgradeGate {
       this.logger.debug(`refused /session from origin ${JSON.stringify(String(req.headers.origin ?? '(none)').slice(0, 100))} (${maskIp(this.identity.ipOf(req))})`);
       return { ok: false, status: 403, message: 'Forbidden' };
     }
-    // Authentication (issue 10) belongs here: verify the ducke_token cookie or the Bearer token
-    // and answer 401 before the socket opens; put the token's `sub` into the connection identity.
+    // The token is checked right after the socket opens (ConnectionGate), not here: a browser
+    // cannot read the body of a 401 answer to a WebSocket, so it could not tell the person why.
     return { ok: true };
   }
 

@@ -1,4 +1,4 @@
-import type { RefusalCode } from '../../common/gate-decision';
+import type { Refusal, RefusalCode } from '../../common/gate-decision';
 import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
 
 // Server → browser messages of /session (contract §3). JSON text frames `{type, ...}`.
@@ -65,6 +65,8 @@ export interface ErrorMessage {
   message: string;
   /** Whole seconds ≥ 1, on refusals that can succeed later. */
   retryAfterSec?: number;
+  /** On `unauthorized` with AUTH_LOGIN_URL set: where the page sends the person to sign in. */
+  loginUrl?: string;
 }
 
 export type ServerMessage =
@@ -78,6 +80,12 @@ export type ServerMessage =
 
 export function errorMessage(code: ErrorCode, message: string, retryAfterSec?: number): ErrorMessage {
   return retryAfterSec === undefined ? { type: 'error', code, message } : { type: 'error', code, message, retryAfterSec };
+}
+
+/** The `error` a refused connection gets: the refusal's code, words, retry time and login link. */
+export function refusalMessage(refusal: Refusal & { loginUrl?: string }): ErrorMessage {
+  const message = errorMessage(errorCodeForRefusal(refusal.code), refusal.message, refusal.retryAfterSec);
+  return refusal.loginUrl === undefined ? message : { ...message, loginUrl: refusal.loginUrl };
 }
 
 /** The browser-facing code of a gate refusal (contract §3 has no origin/shutdown codes). */

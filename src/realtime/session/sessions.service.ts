@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { realtimeConfig } from '../../config/realtime.config';
-import { SESSION_COST, TOOL_CATALOG } from '../../common/session-ports';
-import type { EnforcementEvent, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
+import { SESSION_AUTHENTICATOR, SESSION_COST, TOOL_CATALOG } from '../../common/session-ports';
+import type { AuthenticatedUser, EnforcementEvent, SessionAuthenticator, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
 import { StatusRegistry } from '../../health/status.registry';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
@@ -19,6 +19,8 @@ export const DRAIN_BUDGET_MS = 7_000;
 /** A browser connection that can own one session. */
 export interface SessionOwner extends SessionClient {
   session?: VoiceSession;
+  /** With auth on: the token the connection was opened with. */
+  user?: AuthenticatedUser;
 }
 
 /**
@@ -32,12 +34,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   private readonly logger = new Logger(SessionsService.name);
   private readonly sessions = new Map<string, VoiceSession>();
   private readonly deps: VoiceSessionDeps;
-  private unsubscribe?: () => void;
+  private readonly unsubscribe: Array<() => void> = [];
   /** Set on shutdown: new connections and sessions are refused. */
   draining = false;
 
   constructor(
     @Inject(SESSION_COST) private readonly cost: SessionCost,
+    @Inject(SESSION_AUTHENTICATOR) private readonly authenticator: SessionAuthenticator,
     @Inject(TOOL_CATALOG) catalog: ToolCatalog,
     calls: RealtimeCallsClient,
     sideband: SidebandClient,
@@ -60,12 +63,14 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.cost.onEnforcement((event) => this.enforce(event));
+    // Cost (budgets, timers, the breaker) and auth (revoked or expired tokens) decide; this acts.
+    this.unsubscribe.push(this.cost.onEnforcement((event) => this.enforce(event)));
+    this.unsubscribe.push(this.authenticator.onEnforcement((event) => this.enforce(event)));
     this.status.register('conversations', () => this.counts());
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    for (const stop of this.unsubscribe.splice(0)) stop();
   }
 
   /**
@@ -103,6 +108,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     const session = new VoiceSession(owner, voice ?? this.config.voice, this.deps);
     owner.session = session;
     this.sessions.set(session.id, session);
+    // From now on a revocation or the token's expiry ends this session (through end()).
+    if (owner.user) this.authenticator.track(session.id, owner.user);
     void session.finished.then((outcome) => this.forget(session, outcome));
     await session.start(offer);
   }
@@ -144,6 +151,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /** After the end: settle the reservation, count, forget. */
   private async forget(session: VoiceSession, outcome: SessionOutcome): Promise<void> {
+    this.authenticator.untrack(session.id);
     if (outcome.refusal) this.metrics.refused(outcome.refusal);
     if (outcome.wasLive) this.metrics.sessionEnded(outcome.reason ?? 'client', outcome.durationSec);
     try {

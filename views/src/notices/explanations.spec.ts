@@ -1,0 +1,56 @@
+import { explainEnd, explainError, explainMicrophone } from './explanations';
+import { safeLoginUrl } from './login-link';
+
+// Every end reason and error code of contract §3 has its own plain-words explanation.
+
+const END_REASONS = ['client', 'budget_exceeded', 'duration_exceeded', 'circuit_breaker', 'upstream_closed', 'upstream_error', 'shutdown', 'revoked', 'token_expired'];
+const ERROR_CODES = ['bad_message', 'rate_limited', 'hourly_cap', 'circuit_open', 'not_configured', 'upstream_error', 'invalid_voice', 'already_started', 'unauthorized'];
+
+describe('explanations', () => {
+  it('gives every end reason and every error code a distinct, specific title', () => {
+    const generic = explainEnd('something_new').title;
+    const endTitles = END_REASONS.map((reason) => explainEnd(reason).title);
+    expect(endTitles).not.toContain(generic);
+    expect(new Set(endTitles).size).toBe(END_REASONS.length);
+    const genericError = explainError('something_new').title;
+    const errorTitles = ERROR_CODES.map((code) => explainError(code).title);
+    expect(errorTitles).not.toContain(genericError);
+    // circuit_open (a refusal) and circuit_breaker (an ended call) share the resting message on purpose.
+    expect(new Set(errorTitles).size).toBe(ERROR_CODES.length);
+  });
+
+  it('names the limit that ended the conversation', () => {
+    expect(explainEnd('budget_exceeded', { maxCostUsd: 0.05 }).text).toContain('spending limit of $0.05');
+    expect(explainEnd('duration_exceeded', { maxDurationSec: 1800 }).text).toContain('time limit of 30 minutes');
+  });
+
+  it('counts down a refusal that says when to come back', () => {
+    expect(explainError('rate_limited', 41.2)).toMatchObject({ retryAfterSec: 42, text: expect.stringContaining('Try again in {countdown}') });
+    expect(explainError('circuit_open', 300).title).toBe('DUCK-E is resting to protect its budget');
+    expect(explainError('rate_limited').retryAfterSec).toBeUndefined();
+  });
+
+  it('sends a person who must sign in to the login page', () => {
+    expect(explainError('unauthorized').action).toBe('login');
+    expect(explainEnd('token_expired').action).toBe('login');
+  });
+
+  it('explains each microphone problem differently', () => {
+    const titles = (['denied', 'missing', 'busy', 'insecure', 'timeout', 'unsupported'] as const).map((p) => explainMicrophone(p).title);
+    expect(new Set(titles).size).toBe(titles.length);
+  });
+});
+
+describe('safeLoginUrl', () => {
+  const base = 'https://duck.example/';
+  it('accepts http(s) and same-site paths', () => {
+    expect(safeLoginUrl('https://id.example/login?next=/', base)).toBe('https://id.example/login?next=/');
+    expect(safeLoginUrl('/auth/login', base)).toBe('https://duck.example/auth/login');
+  });
+  it('refuses script and data URLs', () => {
+    expect(safeLoginUrl('javascript:alert(1)', base)).toBeUndefined();
+    expect(safeLoginUrl(' JaVaScRiPt:alert(1)', base)).toBeUndefined();
+    expect(safeLoginUrl('data:text/html,<script>alert(1)</script>', base)).toBeUndefined();
+    expect(safeLoginUrl(undefined, base)).toBeUndefined();
+  });
+});
