@@ -2,7 +2,7 @@ import { percentiles, Percentiles } from '../../../bench/measure';
 import type { FakeRealtimeCall } from '../../fakes/openai/fake-realtime-call';
 import type { FakeRealtime } from '../../fakes/openai/realtime.handler';
 import type { FunctionCallSpec } from '../../fakes/openai/realtime-events';
-import { LoadClient } from './load-client';
+import { LoadClient, LoadClientOptions } from './load-client';
 
 // Many conversations at once, each the way a person's would run: a started call whose "model"
 // (the fake, through the call's sideband) hears the person, answers with usage, and now and then
@@ -34,6 +34,8 @@ const TOOL_CALLS: FunctionCallSpec[] = [
 
 export interface Conversation {
   index: number;
+  /** How the browser connected (e.g. its Authorization header). */
+  options: LoadClientOptions;
   client: LoadClient;
   call: FakeRealtimeCall;
   turns: number;
@@ -61,6 +63,8 @@ export class ConversationLoad {
     private readonly appUrl: string,
     private readonly realtime: FakeRealtime,
     private readonly profile: LoadProfile = SOAK_PROFILE,
+    /** Per-connection options, e.g. a token for each browser when auth is on. */
+    private readonly connectWith: () => LoadClientOptions = () => ({}),
   ) {}
 
   get size(): number {
@@ -158,13 +162,15 @@ export class ConversationLoad {
 
   /** One more conversation that this load does not drive or judge (an abusive client's). */
   async openOne(): Promise<Conversation> {
-    const client = await LoadClient.open(this.appUrl);
+    const options = this.connectWith();
+    const client = await LoadClient.open(this.appUrl, options);
     try {
       const offer = await client.start();
       const call = this.callFor(offer);
       const now = performance.now();
       return {
         index: this.opened++,
+        options,
         client,
         call,
         turns: 0,

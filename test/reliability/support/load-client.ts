@@ -13,6 +13,8 @@ export interface LoadClientOptions {
   /** The Origin header; `null` sends none. Default: the app's own origin. */
   origin?: string | null;
   headers?: Record<string, string>;
+  /** A query string for /session (e.g. `token=…`, which the server must ignore). */
+  query?: string;
   openTimeoutMs?: number;
 }
 
@@ -70,7 +72,7 @@ export class LoadClient {
   static open(appUrl: string, options: LoadClientOptions = {}): Promise<LoadClient> {
     return new Promise((resolve, reject) => {
       const origin = options.origin === undefined ? appUrl : options.origin;
-      const socket = new WebSocket(LoadClient.urlFor(appUrl), {
+      const socket = new WebSocket(`${LoadClient.urlFor(appUrl)}${options.query ? `?${options.query}` : ''}`, {
         headers: { ...(origin === null ? {} : { Origin: origin }), ...options.headers },
         perMessageDeflate: false,
         handshakeTimeout: options.openTimeoutMs ?? 15_000,
