@@ -10,7 +10,7 @@ import { ReliabilityStack, startReliabilityStack } from './support/reliability-s
 
 const SESSIONS = Number(process.env.SOAK_SESSIONS ?? 500);
 const HOLD_MS = Number(process.env.SOAK_MINUTES ?? 5) * 60_000;
-const CEILING_STEPS = [500, 1_000, 1_500, 2_000, 2_500, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000];
+const CEILING_STEPS = [500, 1_000, 1_500, 2_000, 2_500, 3_000, 4_000, 5_000, 6_000, 6_500, 7_000, 7_500, 8_000];
 const log = (note: string) => process.stdout.write(`  ${note}\n`);
 
 describe(`soak: ${SESSIONS} conversations for ${HOLD_MS / 60_000} minutes on the built app`, () => {
