@@ -61,7 +61,12 @@ async function main(): Promise<void> {
   for (const [section, run] of Object.entries(SECTIONS)) {
     if (only.length && !only.includes(section)) continue;
     process.stderr.write(`bench: ${section}…\n`);
-    for (const row of await run()) rows.push({ section, ...row });
+    try {
+      for (const row of await run()) rows.push({ section, ...row });
+    } catch (error) {
+      // One section failing must not lose the others' figures.
+      rows.push({ section, name: `${section} section failed`, value: String((error as Error)?.message ?? error).slice(0, 100), pass: false });
+    }
   }
   for (const row of guideRows(rows)) rows.push({ section: 'deployment guide', ...row });
 

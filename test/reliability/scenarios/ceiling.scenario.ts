@@ -50,7 +50,12 @@ export async function findCeiling(stack: ReliabilityStack, options: CeilingOptio
       const since = performance.now();
       await sleep(options.holdMs);
       const latency = load.latency(since);
-      const metrics = await stack.probe.metrics();
+      const metrics = await stack.probe.metrics().catch((error: Error) => error);
+      if (metrics instanceof Error) {
+        // Past what the machine holds, the service's own endpoints stop answering in time too.
+        stoppedBy = `/metrics did not answer at ${target} (${metrics.message})`;
+        break;
+      }
       const step: CeilingStep = {
         sessions: target,
         p50Ms: latency.p50,
