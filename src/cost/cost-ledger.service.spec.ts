@@ -6,6 +6,11 @@ import type { StateStore } from '../storage/state-store';
 import { MINUTE, settingsOf } from './cost-harness.spec-support';
 import { CostLedger } from './cost-ledger.service';
 
+/** A memory store presented as a shared one (Redis semantics, in process). */
+function asShared(store: MemoryStore): StateStore {
+  return new Proxy(store, { get: (target, property, receiver) => (property === 'backend' ? 'redis' : (Reflect.get(target, property, receiver) as unknown)) }) as StateStore;
+}
+
 describe('CostLedger', () => {
   let warn: jest.SpyInstance;
   beforeEach(() => (warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined)));
@@ -76,8 +81,19 @@ describe('CostLedger', () => {
     );
   });
 
-  it('marks a usage id only once per session', async () => {
-    const { ledger } = ledgerAt();
+  it('keeps no per-usage record in the memory store: this process’s own tally de-duplicates', async () => {
+    const clock = new ManualClock(28_333_334 * MINUTE);
+    const store = new MemoryStore(clock);
+    const ledger = new CostLedger(store, settingsOf(), clock);
+    expect(await ledger.claim('s1', 'response:resp_1')).toBe(true);
+    expect(await ledger.charge('s1', 100)).toMatchObject({ hourlyMicro: 100 });
+    const entries = (store as unknown as { entries: Map<string, unknown> }).entries;
+    expect([...entries.keys()].filter((key) => key.startsWith('cost:seen') || key.startsWith('cost:charge'))).toEqual([]);
+  });
+
+  it('marks a usage id only once per session in a shared store', async () => {
+    const clock = new ManualClock(28_333_334 * MINUTE);
+    const ledger = new CostLedger(asShared(new MemoryStore(clock)), settingsOf(), clock);
     expect(await ledger.claim('s1', 'response:resp_1')).toBe(true);
     expect(await ledger.claim('s1', 'response:resp_1')).toBe(false);
     expect(await ledger.claim('s2', 'response:resp_1')).toBe(true);
@@ -95,6 +111,7 @@ describe('CostLedger', () => {
       const state = { mode: 'up' as 'up' | 'down' | 'frozen', buffered: [] as Array<() => Promise<unknown>>, calls: 0 };
       const store = new Proxy(inner, {
         get(target, property, receiver) {
+          if (property === 'backend') return 'redis'; // a shared store that can fail
           const value = Reflect.get(target, property, receiver) as unknown;
           if (typeof value !== 'function') return value;
           return (...args: unknown[]) => {

@@ -68,6 +68,13 @@ export class CostLedger {
   private readonly slotMs: number;
   private slotCache: { at: number; prefix: string; sums: Map<number, number> } | undefined;
   private flushing = false;
+  /**
+   * Whether the store is shared with other processes and can fail (Redis). The memory store is
+   * this process alone and never times out: usage is de-duplicated by the session's own memory
+   * (CostService) and a commit needs no once-key, so neither is kept there — two records per
+   * usage event, held for an hour, were most of what a busy instance's memory grew by.
+   */
+  private readonly shared: boolean;
 
   constructor(
     @InjectStore() private readonly store: StateStore,
@@ -76,6 +83,7 @@ export class CostLedger {
   ) {
     this.hour = { key: HOUR, windowMs: settings.windowMs };
     this.slotMs = bucketSizeMs(settings.windowMs);
+    this.shared = store.backend !== 'memory';
   }
 
   /**
@@ -141,8 +149,12 @@ export class CostLedger {
     }
   }
 
-  /** True the first time a usage id is seen for a session (a re-attached sideband never counts twice). */
+  /**
+   * True the first time a usage id is seen for a session in the shared ledger (another process
+   * may have counted it). Always true in memory: this process's own tally is the only one.
+   */
   async claim(sessionId: string, usageKey: string): Promise<boolean> {
+    if (!this.shared) return true;
     return this.store.setIfAbsent(`cost:seen:${sessionId}:${boundedKey(usageKey)}`, 1, this.settings.sessionRecordTtlMs);
   }
 
@@ -265,7 +277,7 @@ export class CostLedger {
           amount: micro,
           windows: [this.hour, { key: this.sessionKey(sessionId), windowMs: this.settings.sessionRecordTtlMs }, this.slotRef(SLOT, slot)],
           hold: { poolKey: HOLDS, holdId: sessionId },
-          once: { key: `cost:charge:${charge.id}`, ttlMs: CHARGE_ONCE_TTL_MS },
+          once: this.once(charge.id),
         });
         result.hourlyMicro = sums[0];
         result.sessionMicro = sums[1];
@@ -282,13 +294,17 @@ export class CostLedger {
           amount: micro,
           windows: [user.window, this.slotRef(user.slot, slot)],
           hold: { poolKey: user.pool, holdId: sessionId },
-          once: { key: `cost:charge:${part.id}`, ttlMs: CHARGE_ONCE_TTL_MS },
+          once: this.once(part.id),
         });
       } catch (error) {
         this.queue(charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user' }, retry, error as Error);
       }
     }
     return result;
+  }
+
+  private once(chargeId: string): { key: string; ttlMs: number } | undefined {
+    return this.shared ? { key: `cost:charge:${chargeId}`, ttlMs: CHARGE_ONCE_TTL_MS } : undefined;
   }
 
   /** A charge that was sent without an answer: kept under its id, re-sent as it is. */
