@@ -33,6 +33,8 @@ describe('the page with authentication required', () => {
     await page.locator('#notice-title', { hasText: 'Please sign in' }).waitFor();
     await page.locator('#notice-login').waitFor({ state: 'visible' });
     expect(await page.getAttribute('#notice-login', 'href')).toBe(AUTH_ENV.AUTH_LOGIN_URL);
+    // The server's reason (here: no token at all) is shown, as text.
+    expect(await page.textContent('#notice-text')).toBe('Please sign in to talk to DUCK-E.');
     expect(app.realtime.calls.size).toBe(0);
     expect(await watch.problems()).toEqual([]);
   });

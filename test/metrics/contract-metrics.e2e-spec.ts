@@ -25,6 +25,26 @@ const RATE_LIMIT: Expected = {
   ducke_rate_limit_store_errors_total: { type: 'counter', labels: [] },
 };
 
+const TOOLS: Expected = {
+  ducke_tool_calls_total: { type: 'counter', labels: ['tool', 'outcome'] },
+  ducke_tool_duration_seconds: { type: 'histogram', labels: ['tool', 'outcome'] },
+  ducke_upstream_errors_total: { type: 'counter', labels: ['upstream'] },
+};
+
+const REALTIME: Expected = {
+  ducke_sessions_active: { type: 'gauge', labels: [] },
+  ducke_session_duration_seconds: { type: 'histogram', labels: [] },
+  ducke_session_starts_total: { type: 'counter', labels: [] },
+  ducke_session_refusals_total: { type: 'counter', labels: ['reason'] },
+  ducke_sessions_ended_total: { type: 'counter', labels: ['reason'] },
+  ducke_ws_connections_open: { type: 'gauge', labels: [] },
+};
+
+const AUTH: Expected = {
+  ducke_auth_refused_total: { type: 'counter', labels: ['reason'] },
+  ducke_tokens_revoked_total: { type: 'counter', labels: [] },
+};
+
 const METRICS: Expected = {
   http_request_duration_seconds: { type: 'histogram', labels: ['route', 'method', 'status'] },
   ducke_storage_up: { type: 'gauge', labels: [] },
@@ -36,7 +56,7 @@ function listed(families: Map<string, Family>, expected: Expected) {
     Object.keys(expected).map((name) => {
       const family = families.get(name);
       const labels = new Set(family?.samples.flatMap((sample) => Object.keys(sample.labels)).filter((label) => label !== 'le'));
-      return [name, { type: family?.type, labels: family?.samples.length ? [...labels].sort() : expected[name].labels }];
+      return [name, { type: family?.type, labels: family?.samples.length ? [...labels].sort() : [...expected[name].labels].sort() }];
     }),
   );
 }
@@ -63,6 +83,11 @@ describe('contract metrics on /metrics', () => {
   it("lists the metrics module's own metrics with their types and labels", async () => {
     await fetch(`${app.url}/status`);
     expect(listed(await scrape(app.url), METRICS)).toEqual(sorted(METRICS));
+  });
+
+  it("lists the tools, realtime and auth modules' metrics with their types", async () => {
+    const families = await scrape(app.url);
+    for (const expected of [TOOLS, REALTIME, AUTH]) expect(listed(families, expected)).toEqual(sorted(expected));
   });
 
   it("lists the rate-limit module's metrics with their types", async () => {

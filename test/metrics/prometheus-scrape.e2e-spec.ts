@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/ports';
-import { scrape } from './exposition';
+import { scrape, seriesNamesOf } from './exposition';
 import { allExpressions, metricNamesIn, readDashboard } from './monitoring-files';
 import { PrometheusServer } from './prometheus-server';
 
@@ -60,6 +60,13 @@ describe('a real Prometheus with monitoring/ scraping the app', () => {
         const result = await prometheus.query(expr);
         expect({ where, status: result.status, error: result.error }).toEqual({ where, status: 'success', error: undefined });
       }
+    });
+
+    it('references only metrics the app exports, in every dashboard panel and alert rule (no dead panels)', async () => {
+      const exported = new Set<string>(SCRAPE_SERIES);
+      for (const family of (await scrape(app.url, token)).values()) for (const name of seriesNamesOf(family)) exported.add(name);
+      const dead = allExpressions().flatMap(({ where, expr }) => metricNamesIn(expr).filter((name) => !exported.has(name)).map((name) => `${where}: ${name}`));
+      expect(dead).toEqual([]);
     });
 
     it("answers the dashboard's instance variable with the scraped app", async () => {

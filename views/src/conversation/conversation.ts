@@ -140,7 +140,7 @@ export class Conversation {
       const answer = await reply;
       if (!current()) return;
       // A refusal: no call exists upstream and the server closes the socket itself.
-      if (answer.type === 'error') return this.fail(live, explainError(answer.code, answer.retryAfterSec), answer.loginUrl, false);
+      if (answer.type === 'error') return this.fail(live, explainError(answer.code, answer.retryAfterSec, answer.message), answer.loginUrl, false);
       if (answer.type === 'session.ended') return this.fail(live, explainEnd(answer.reason), undefined, false);
 
       live.limits = answer.limits;
@@ -170,7 +170,7 @@ export class Conversation {
       return;
     }
     // Errors during a call (a refused voice, a bad message) leave the call running.
-    if (message.type === 'error' && live.limits) this.ui.problem(explainError(message.code, message.retryAfterSec), { loginUrl: message.loginUrl });
+    if (message.type === 'error' && live.limits) this.ui.problem(explainError(message.code, message.retryAfterSec, message.message), { loginUrl: message.loginUrl });
     this.ui.message(message);
   }
 

@@ -35,6 +35,14 @@ describe('explanations', () => {
     expect(explainEnd('token_expired').action).toBe('login');
   });
 
+  it("says why a sign-in failed in the server's words, and falls back to ours without them", () => {
+    expect(explainError('unauthorized', undefined, 'Your sign-in was revoked. Please sign in again.').text).toBe(
+      'Your sign-in was revoked. Please sign in again.',
+    );
+    expect(explainError('unauthorized', undefined, '  ').text).toBe('This DUCK-E needs you to sign in before you can talk to it.');
+    expect(explainError('rate_limited', 42, 'server words').text).not.toContain('server words');
+  });
+
   it('explains each microphone problem differently', () => {
     const titles = (['denied', 'missing', 'busy', 'insecure', 'timeout', 'unsupported'] as const).map((p) => explainMicrophone(p).title);
     expect(new Set(titles).size).toBe(titles.length);

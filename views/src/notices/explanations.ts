@@ -66,7 +66,8 @@ export function explainEnd(reason: string, context: EndContext = {}): Explanatio
 }
 
 /** A refusal or problem the server reported (`error.code`, contract §3). */
-export function explainError(code: string, retryAfterSec?: number): Explanation {
+/** `serverMessage` is the server's own words; used where they say more than ours (why a sign-in failed). */
+export function explainError(code: string, retryAfterSec?: number, serverMessage?: string): Explanation {
   const wait = retryAfterSec !== undefined && retryAfterSec > 0 ? Math.ceil(retryAfterSec) : undefined;
   switch (code) {
     case 'rate_limited':
@@ -105,7 +106,13 @@ export function explainError(code: string, retryAfterSec?: number): Explanation 
     case 'invalid_voice':
       return { tone: 'warning', title: 'That voice is not available', text: 'DUCK-E keeps the voice it had.', action: 'none' };
     case 'unauthorized':
-      return { tone: 'error', title: 'Please sign in', text: 'This DUCK-E needs you to sign in before you can talk to it.', action: 'login' };
+      return {
+        tone: 'error',
+        title: 'Please sign in',
+        // The server says why (no token, expired, revoked…); shown as text, never as markup.
+        text: serverMessage?.trim() ? serverMessage.trim().slice(0, 300) : 'This DUCK-E needs you to sign in before you can talk to it.',
+        action: 'login',
+      };
     case 'already_started':
       return { tone: 'info', title: 'Already connected', text: 'This conversation is already running.', action: 'none' };
     case 'bad_message':
