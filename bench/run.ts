@@ -3,6 +3,7 @@
 // Sections are listed here; each returns rows of figures against their targets.
 import { cpus, totalmem } from 'node:os';
 import { BenchRow, megabytes, micros } from './measure';
+import { authSection } from './sections/auth.section';
 import { ceilingSection } from './sections/ceiling.section';
 import { costSection } from './sections/cost.section';
 import { httpSection } from './sections/http.section';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   tools: toolsSection,
   metrics: metricsSection,
   realtime: realtimeSection,
+  auth: authSection,
   ceiling: ceilingSection,
 };
 
