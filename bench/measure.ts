@@ -9,6 +9,10 @@ export interface BenchRow {
   target?: string;
   /** Whether the target was met (undefined when there is none). */
   pass?: boolean;
+  /** Names the figure for comparisons made after every section ran (the deployment guide's). */
+  key?: string;
+  /** The figure as a number, in the unit its comparison uses (µs or bytes). */
+  raw?: number;
 }
 
 export interface Percentiles {

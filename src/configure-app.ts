@@ -7,6 +7,7 @@ import { securityConfig } from './config/security.config';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { SessionWsAdapter } from './realtime/session-ws.adapter';
+import { limitHttpServer } from './security/http-server-limits';
 import { ClientIdentityService } from './security/security.module';
 import { permissionsPolicy, securityHeaders } from './security/security-headers';
 
@@ -28,14 +29,17 @@ export function createApp(): Promise<NestExpressApplication> {
 }
 
 /**
- * The production wiring, shared by main.ts and every e2e test: logging, proxy trust, security
- * headers, CORS, body limits, static assets, the /session WebSocket adapter, shutdown hooks.
+ * The production wiring, shared by main.ts and every e2e test: logging, HTTP server limits,
+ * proxy trust, security headers, CORS, body limits, static assets, the /session WebSocket
+ * adapter, shutdown hooks.
  */
 export function configureApp(app: NestExpressApplication, options: ConfigureAppOptions = {}): NestExpressApplication {
   const security = app.get<ConfigType<typeof securityConfig>>(securityConfig.KEY);
   const identity = app.get(ClientIdentityService);
 
   app.useLogger(app.get(Logger));
+  // Slow-header and oversized requests cannot hold the server (slowloris).
+  limitHttpServer(app.getHttpServer());
   // First, so every request is timed — static assets and 404s included.
   app.use(app.get(HttpMetricsMiddleware).use);
   app.disable('x-powered-by');

@@ -89,6 +89,8 @@ export async function costSection(): Promise<BenchRow[]> {
       value: `${micros(memoryStats.p50)} / ${micros(memoryStats.p99)}`,
       target: 'p99 < 50 µs',
       pass: memoryStats.p99 < 50,
+      key: 'cost.memory.p99',
+      raw: memoryStats.p99,
     },
     {
       name: 'cost: meter + ledger per response.done, Redis p50 / p99 (loopback)',

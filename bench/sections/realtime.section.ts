@@ -11,7 +11,8 @@ import { sleep } from '../../test/support/ports';
 import { spawnApp } from '../../test/support/spawned-app';
 import { BrowserSocket, TEST_OFFER } from '../../test/realtime/support/browser-socket';
 import { ROOMY_LIMITS, startRealtimeApp } from '../../test/realtime/support/realtime-app';
-import { BenchRow, micros, percentiles } from '../measure';
+import { IMAGE_NODE_OPTIONS } from '../../test/reliability/support/reliability-stack';
+import { BenchRow, megabytes, micros, percentiles } from '../measure';
 
 // The realtime module's figures:
 // - server time added to a tool call: from the moment the fake OpenAI writes a completed
@@ -43,6 +44,11 @@ export async function realtimeSection(): Promise<BenchRow[]> {
       value: `${Math.round(bytesPerSession / 1024)} KB`,
       target: '< 250 KB',
       pass: bytesPerSession < 250 * 1024,
+    })),
+    ...memory.map(({ sessions, rssBytes }) => ({
+      name: `process RSS with ${sessions} open sessions (built app, image NODE_OPTIONS)`,
+      value: megabytes(rssBytes),
+      ...(sessions === 100 ? { key: 'rss.sessions100', raw: rssBytes } : {}),
     })),
   ];
 }
@@ -122,7 +128,7 @@ async function oneToolCall(call: FakeRealtimeCall, browser: BrowserSocket, toolM
   return elapsedMicros;
 }
 
-async function memoryPerSession(steps: number[]): Promise<Array<{ sessions: number; bytesPerSession: number }>> {
+async function memoryPerSession(steps: number[]): Promise<Array<{ sessions: number; bytesPerSession: number; rssBytes: number }>> {
   const fake = await FakeOpenAI.start();
   const realtime = installRealtime(fake, { answer: 'canned' });
   const weather = await FakeOpenMeteo.start();
@@ -136,6 +142,8 @@ async function memoryPerSession(steps: number[]): Promise<Array<{ sessions: numb
     COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD: '10000',
     COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD: '20000',
     LOG_LEVEL: 'warn',
+    // Measured as the container runs it.
+    NODE_OPTIONS: IMAGE_NODE_OPTIONS,
   });
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   const browsers: BrowserSocket[] = [];
@@ -159,13 +167,14 @@ async function memoryPerSession(steps: number[]): Promise<Array<{ sessions: numb
     for (const browser of browsers.splice(0)) browser.close();
     await sleep(2_000);
     const base = rss();
-    const results: Array<{ sessions: number; bytesPerSession: number }> = [];
+    const results: Array<{ sessions: number; bytesPerSession: number; rssBytes: number }> = [];
     for (const target of steps) {
       await open(target - browsers.length);
       await sleep(2_000);
       const live = realtime.callList.filter((call) => !call.ended && call.sidebands.size > 0).length;
       if (live < target) throw new Error(`only ${live} of ${target} sessions have a sideband`);
-      results.push({ sessions: target, bytesPerSession: (rss() - base) / target });
+      const now = rss();
+      results.push({ sessions: target, bytesPerSession: (now - base) / target, rssBytes: now });
     }
     return results;
   } finally {

@@ -98,11 +98,12 @@ function registryOn(store: StateStore): ToolRegistry {
   return registry;
 }
 
-const row = (name: string, stats: Percentiles, targetMicros?: number): BenchRow => ({
+const row = (name: string, stats: Percentiles, targetMicros?: number, key?: string): BenchRow => ({
   name,
   value: `${micros(stats.p50)} / ${micros(stats.p99)}`,
   target: targetMicros === undefined ? undefined : `p99 < ${micros(targetMicros)}`,
   pass: targetMicros === undefined ? undefined : stats.p99 < targetMicros,
+  ...(key ? { key, raw: stats.p99 } : {}),
 });
 
 export async function toolsSection(): Promise<BenchRow[]> {
@@ -140,7 +141,7 @@ export async function toolsSection(): Promise<BenchRow[]> {
   return [
     row('weather tool overhead, cached answer (validate + cache hit), MemoryStore p50 / p99', hit, 500),
     row('weather tool overhead, new place (validate + cache miss + match + shape + cache write) p50 / p99', miss, 500),
-    row('invalid arguments refused (parse + validate) p50 / p99', invalid, 500),
+    row('invalid arguments refused (parse + validate) p50 / p99', invalid, 500, 'validation.tool.p99'),
     row('web_search overhead (validate + shape answer + report usage) p50 / p99', search, 500),
     row('weather tool, cached answer on Redis (loopback) p50 / p99', redisHit),
     row('weather tool via the app catalog, cached answer + real limiter (memory) p50 / p99', inApp, 500),

@@ -47,7 +47,11 @@ export function settingsOf(overrides: Partial<CostConfig> = {}): CostSettings {
   return buildCostSettings(costConfigOf(overrides), realtime);
 }
 
-/** A StateStore that can be made unreachable, like a killed Redis: every call rejects at once. */
+/**
+ * A stand-in for Redis in process: a StateStore shared by every harness built on the same memory
+ * (two instances on one Redis), reporting itself as Redis, that can be made unreachable like a
+ * killed Redis: every call rejects at once.
+ */
 export class SwitchableStore {
   down = false;
   readonly store: StateStore;
@@ -55,6 +59,7 @@ export class SwitchableStore {
   constructor(readonly inner: MemoryStore) {
     this.store = new Proxy(inner, {
       get: (target, property, receiver) => {
+        if (property === 'backend') return 'redis';
         const value = Reflect.get(target, property, receiver) as unknown;
         if (typeof value !== 'function') return value;
         if (property === 'subscribe' || property === 'health') return value.bind(target);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { InjectStore } from '../storage/inject-store.decorator';
@@ -19,6 +19,12 @@ export interface ChargeResult {
 }
 
 interface PendingCharge {
+  /**
+   * Names the charge in the store (a once-key): a charge sent without an answer may still be
+   * applied later (a frozen Redis runs what it had buffered when it thaws), so it is re-sent
+   * under the same id and counts once whatever happens.
+   */
+  id: string;
   sessionId: string;
   userKey?: string;
   micro: number;
@@ -34,6 +40,8 @@ const SLOT = 'cost:hour-slot';
 const RESERVATIONS_RETRY_MS = 30_000;
 /** Slot sums are re-read at most this often (refusals can come in bursts). */
 const SLOT_CACHE_MS = 2_000;
+/** How long a charge's once-key is kept: a charge re-sent within it never counts twice. */
+const CHARGE_ONCE_TTL_MS = 15 * 60_000;
 
 /**
  * The shared money ledger in the StateStore, in integer micro-USD: committed spend over the
@@ -42,16 +50,31 @@ const SLOT_CACHE_MS = 2_000;
  * operation, so all instances on one Redis see the same figures and never over-admit.
  *
  * A charge that cannot be written (Redis down) is queued and retried, never dropped: the spend
- * happened, so it must land in the window once the ledger is back.
+ * happened, so it must land in the window once the ledger is back — and only once: charges are
+ * written with a once-key, and while any is queued new ones queue behind it (merged per
+ * session) instead of timing out one by one. A reservation that cannot be released, or that a
+ * refused admission may have left behind, is released on the same retry.
  */
 @Injectable()
 export class CostLedger {
   private readonly logger = new Logger(CostLedger.name);
+  /** Charges sent without an answer (maybe applied), by id, oldest first. */
   private readonly pending = new Map<string, PendingCharge>();
+  /** Charges never sent (the ledger was known to be out), merged per session and part. */
+  private readonly unsent = new Map<string, PendingCharge>();
+  /** Reservations to drop once the ledger answers: session id → user key. */
+  private readonly releases = new Map<string, string | undefined>();
   private readonly hour: WindowRef;
   private readonly slotMs: number;
   private slotCache: { at: number; prefix: string; sums: Map<number, number> } | undefined;
   private flushing = false;
+  /**
+   * Whether the store is shared with other processes and can fail (Redis). The memory store is
+   * this process alone and never times out: usage is de-duplicated by the session's own memory
+   * (CostService) and a commit needs no once-key, so neither is kept there — two records per
+   * usage event, held for an hour, were most of what a busy instance's memory grew by.
+   */
+  private readonly shared: boolean;
 
   constructor(
     @InjectStore() private readonly store: StateStore,
@@ -60,6 +83,7 @@ export class CostLedger {
   ) {
     this.hour = { key: HOUR, windowMs: settings.windowMs };
     this.slotMs = bucketSizeMs(settings.windowMs);
+    this.shared = store.backend !== 'memory';
   }
 
   /**
@@ -67,6 +91,17 @@ export class CostLedger {
    * the check: committed + held + reservation ≤ cap. Throws when the ledger is unreachable.
    */
   async reserve(sessionId: string, userKey?: string): Promise<ReservationResult> {
+    try {
+      return await this.placeHolds(sessionId, userKey);
+    } catch (error) {
+      // The hold may still be placed (a frozen Redis runs it when it thaws) for a session that
+      // is refused now: make sure it is dropped once the ledger answers.
+      this.releases.set(sessionId, userKey);
+      throw error;
+    }
+  }
+
+  private async placeHolds(sessionId: string, userKey?: string): Promise<ReservationResult> {
     const s = this.settings;
     const user = this.userRefs(userKey);
     if (user) {
@@ -102,14 +137,24 @@ export class CostLedger {
     }
   }
 
-  /** Drop the session's reservations (its spend stays committed). */
+  /** Drop the session's reservations (its spend stays committed); retried by flush() when the ledger is out. */
   async releaseReservation(sessionId: string, userKey?: string): Promise<void> {
     const user = this.userRefs(userKey);
-    await Promise.all([this.store.releaseHold(HOLDS, sessionId), user ? this.store.releaseHold(user.pool, sessionId) : undefined]);
+    try {
+      await Promise.all([this.store.releaseHold(HOLDS, sessionId), user ? this.store.releaseHold(user.pool, sessionId) : undefined]);
+      this.releases.delete(sessionId);
+    } catch (error) {
+      this.releases.set(sessionId, userKey);
+      throw error;
+    }
   }
 
-  /** True the first time a usage id is seen for a session (a re-attached sideband never counts twice). */
+  /**
+   * True the first time a usage id is seen for a session in the shared ledger (another process
+   * may have counted it). Always true in memory: this process's own tally is the only one.
+   */
   async claim(sessionId: string, usageKey: string): Promise<boolean> {
+    if (!this.shared) return true;
     return this.store.setIfAbsent(`cost:seen:${sessionId}:${boundedKey(usageKey)}`, 1, this.settings.sessionRecordTtlMs);
   }
 
@@ -119,26 +164,39 @@ export class CostLedger {
    */
   async charge(sessionId: string, micro: number, userKey?: string): Promise<ChargeResult> {
     if (micro <= 0) return {};
-    return this.write({ sessionId, userKey, micro, part: 'all' });
+    const charge: PendingCharge = { id: randomUUID(), sessionId, userKey, micro, part: 'all' };
+    if (this.pending.size || this.unsent.size) {
+      // The ledger is out: wait behind what is queued rather than time out once more.
+      this.queueUnsent(charge);
+      return {};
+    }
+    return this.write(charge);
   }
 
   /**
-   * Retry queued charges (called every second). Returns the rolling-hour spend after the last
-   * one written, so the caller can check the breaker against spend that arrived late.
+   * Retry queued charges, then queued releases (called every second). Returns the rolling-hour
+   * spend after the last charge written, so the caller can check the breaker against spend that
+   * arrived late.
    */
   async flush(): Promise<number | undefined> {
-    if (this.flushing || this.pending.size === 0) return undefined;
+    if (this.flushing || (this.pending.size === 0 && this.unsent.size === 0 && this.releases.size === 0)) return undefined;
     this.flushing = true;
     let hourlyMicro: number | undefined;
     try {
-      for (const [key, charge] of [...this.pending]) {
-        this.pending.delete(key);
-        const result = await this.write(charge, true);
-        if (this.pending.has(key)) return hourlyMicro; // still unreachable: try again on the next tick
-        hourlyMicro = result.hourlyMicro ?? hourlyMicro;
+      const charges = this.pending.size + this.unsent.size;
+      for (const queue of [this.pending, this.unsent]) {
+        for (const [key, charge] of [...queue]) {
+          queue.delete(key);
+          const result = await this.write(charge, true);
+          if (this.pending.has(charge.id)) return hourlyMicro; // still unreachable: try again on the next tick
+          hourlyMicro = result.hourlyMicro ?? hourlyMicro;
+        }
       }
-      this.logger.log('queued cost charges written to the ledger');
+      if (charges) this.logger.log(`${charges} queued cost charge(s) written to the ledger`);
+      for (const [sessionId, userKey] of [...this.releases]) await this.releaseReservation(sessionId, userKey);
       return hourlyMicro;
+    } catch {
+      return hourlyMicro; // a release failed: the ledger is still out
     } finally {
       this.flushing = false;
     }
@@ -147,8 +205,13 @@ export class CostLedger {
   /** Micro-USD waiting to be written (for status and tests). */
   pendingMicro(): number {
     let total = 0;
-    for (const charge of this.pending.values()) total += charge.micro;
+    for (const charge of [...this.pending.values(), ...this.unsent.values()]) total += charge.micro;
     return total;
+  }
+
+  /** Reservations waiting to be released once the ledger answers (for tests). */
+  pendingReleases(): number {
+    return this.releases.size;
   }
 
   async hourlySpend(): Promise<number> {
@@ -214,6 +277,7 @@ export class CostLedger {
           amount: micro,
           windows: [this.hour, { key: this.sessionKey(sessionId), windowMs: this.settings.sessionRecordTtlMs }, this.slotRef(SLOT, slot)],
           hold: { poolKey: HOLDS, holdId: sessionId },
+          once: this.once(charge.id),
         });
         result.hourlyMicro = sums[0];
         result.sessionMicro = sums[1];
@@ -225,20 +289,36 @@ export class CostLedger {
     const user = this.userRefs(charge.userKey);
     if (user) {
       try {
-        await this.store.commit({ amount: micro, windows: [user.window, this.slotRef(user.slot, slot)], hold: { poolKey: user.pool, holdId: sessionId } });
+        const part = charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user' as const };
+        await this.store.commit({
+          amount: micro,
+          windows: [user.window, this.slotRef(user.slot, slot)],
+          hold: { poolKey: user.pool, holdId: sessionId },
+          once: this.once(part.id),
+        });
       } catch (error) {
-        this.queue({ ...charge, part: 'user' }, retry, error as Error);
+        this.queue(charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user' }, retry, error as Error);
       }
     }
     return result;
   }
 
+  private once(chargeId: string): { key: string; ttlMs: number } | undefined {
+    return this.shared ? { key: `cost:charge:${chargeId}`, ttlMs: CHARGE_ONCE_TTL_MS } : undefined;
+  }
+
+  /** A charge that was sent without an answer: kept under its id, re-sent as it is. */
   private queue(charge: PendingCharge, retry: boolean, error: Error): void {
     if (!retry) this.logger.warn(`cost ledger unreachable, ${charge.micro} µUSD queued for retry: ${error.message}`);
+    this.pending.set(charge.id, charge);
+  }
+
+  /** A charge never sent: merged with the session's other unsent spend (one write when the ledger is back). */
+  private queueUnsent(charge: PendingCharge): void {
     const key = `${charge.sessionId}\u0000${charge.userKey ?? ''}\u0000${charge.part}`;
-    const queued = this.pending.get(key);
+    const queued = this.unsent.get(key);
     if (queued) queued.micro += charge.micro;
-    else this.pending.set(key, { ...charge });
+    else this.unsent.set(key, charge);
   }
 
   private slotRef(prefix: string, slot: number): WindowRef {

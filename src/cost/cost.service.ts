@@ -120,8 +120,8 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     try {
       await this.ledger.releaseReservation(sessionId, session.identity?.userKey);
     } catch (error) {
-      // It expires by itself (max duration + margin); nothing else to do.
-      this.logger.warn(`could not release the reservation of session ${sessionId} now: ${(error as Error).message}`);
+      // The ledger retries it every second until it answers (and it expires by itself anyway).
+      this.logger.warn(`could not release the reservation of session ${sessionId} now (will retry): ${(error as Error).message}`);
     }
   }
 

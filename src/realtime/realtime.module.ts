@@ -4,6 +4,7 @@ import { ToolsModule } from '../tools/tools.module';
 import { SessionConnectionsService } from './connection/session-connections.service';
 import { ConnectionGate } from './connection/connection-gate.service';
 import { UpgradeGate } from './connection/upgrade-gate.service';
+import { HangupRetries } from './openai/hangup-retries';
 import { RealtimeCallsClient } from './openai/realtime-calls.client';
 import { SidebandClient } from './openai/sideband.client';
 import { REALTIME_METRIC_PROVIDERS, RealtimeMetrics } from './realtime.metrics';
@@ -24,6 +25,7 @@ import { SessionsService } from './session/sessions.service';
     ...REALTIME_METRIC_PROVIDERS,
     RealtimeMetrics,
     RealtimeCallsClient,
+    HangupRetries,
     SidebandClient,
     SessionConfigFactory,
     SessionsService,

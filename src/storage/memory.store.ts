@@ -112,6 +112,10 @@ export class MemoryStore implements StateStore {
   async commit(request: CommitRequest): Promise<number[]> {
     assertInteger('amount', request.amount);
     const now = this.clock.now();
+    if (request.once) {
+      if (this.live(request.once.key, 'record', now)) return request.windows.map((window) => this.sumWindowNow(window.key, window.windowMs, now));
+      this.entries.set(request.once.key, { kind: 'record', json: '1', expiresAt: now + request.once.ttlMs });
+    }
     const sums = request.windows.map((window) => this.addToWindowNow(window.key, request.amount, window.windowMs, now));
     if (request.hold) {
       const pool = this.live(request.hold.poolKey, 'pool', now);

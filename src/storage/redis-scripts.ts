@@ -87,14 +87,21 @@ return {1, committed, held + amount}
 `;
 
 /**
- * KEYS pool amounts, then one key per window; ARGV amount, holdId ('' for none), then one
- * windowMs per window → the window sums after the commit.
+ * KEYS pool amounts, once-key, then one key per window; ARGV amount, holdId ('' for none),
+ * once-TTL ('' for none), then one windowMs per window → the window sums after the commit.
+ * With a once-key that already exists the commit was applied before: nothing changes.
  */
 export const COMMIT = `${HELPERS}
 local now = now_ms()
 local amount = tonumber(ARGV[1])
 local sums = {}
-for i = 2, #KEYS do
+if ARGV[3] ~= '' and not redis.call('SET', KEYS[2], '1', 'PX', ARGV[3], 'NX') then
+  for i = 3, #KEYS do
+    sums[#sums + 1] = window_sum(KEYS[i], tonumber(ARGV[i + 1]), now)
+  end
+  return sums
+end
+for i = 3, #KEYS do
   sums[#sums + 1] = window_add(KEYS[i], amount, tonumber(ARGV[i + 1]), now)
 end
 if ARGV[2] ~= '' then

@@ -111,8 +111,10 @@ export class RedisStore implements StateStore {
   async commit(request: CommitRequest): Promise<number[]> {
     assertInteger('amount', request.amount);
     const poolAmounts = this.key(request.hold ? `${request.hold.poolKey}:amounts` : 'no-pool');
-    const keys = [poolAmounts, ...request.windows.map((window) => this.key(window.key))];
-    const args = [request.amount, request.hold?.holdId ?? '', ...request.windows.map((window) => window.windowMs)];
+    const once = this.key(request.once ? request.once.key : 'no-once');
+    const keys = [poolAmounts, once, ...request.windows.map((window) => this.key(window.key))];
+    const onceTtl = request.once ? Math.max(1, Math.ceil(request.once.ttlMs)) : '';
+    const args = [request.amount, request.hold?.holdId ?? '', onceTtl, ...request.windows.map((window) => window.windowMs)];
     return this.run(() => this.client.ducke_commit(keys.length, ...keys, ...args));
   }
 

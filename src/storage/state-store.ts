@@ -43,6 +43,12 @@ export interface CommitRequest {
   amount: number;
   windows: WindowRef[];
   hold?: { poolKey: string; holdId: string };
+  /**
+   * Apply at most once per key (kept for `ttlMs`): a commit whose key was already used changes
+   * nothing. A caller that did not hear back (a timeout: the store may still run it later) can
+   * then send the same commit again without counting it twice.
+   */
+  once?: { key: string; ttlMs: number };
 }
 
 export interface StoreHealth {
@@ -74,7 +80,7 @@ export interface StateStore {
 
   /**
    * Atomically add `amount` to every window and shrink the hold (never below zero). Returns the
-   * window sums after the commit, in the order given.
+   * window sums after the commit, in the order given (unchanged when `once` says it was applied).
    */
   commit(request: CommitRequest): Promise<number[]>;
 

@@ -1,10 +1,12 @@
 import type { ConfigType } from '@nestjs/config';
 import type { openaiConfig } from '../../src/config/openai.config';
+import type { realtimeConfig } from '../../src/config/realtime.config';
 import { RealtimeCallsClient } from '../../src/realtime/openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../../src/realtime/openai/realtime-upstream.error';
 import { SidebandAttachError, SidebandClient, SidebandEvent } from '../../src/realtime/openai/sideband.client';
 import { FakeOpenAI } from '../fakes/openai/fake-openai.server';
 import { FakeRealtime, installRealtime } from '../fakes/openai/realtime.handler';
+import { OpenAiFaults } from '../reliability/support/openai-faults';
 import { freePort, waitFor } from '../support/ports';
 
 // The two OpenAI client classes against the fake over real TLS: what goes on the wire, and how
@@ -14,6 +16,11 @@ const OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/
 
 function configFor(baseUrl: string, apiKey = 'sk-test-duck-e'): ConfigType<typeof openaiConfig> {
   return { apiKey, baseUrl, webSearchModel: 'gpt-5.4-mini' };
+}
+
+/** The sideband's heartbeat: 20 s as by default, or shorter where a test waits for it. */
+function heartbeat(heartbeatIntervalMs = 20_000): ConfigType<typeof realtimeConfig> {
+  return { heartbeatIntervalMs } as ConfigType<typeof realtimeConfig>;
 }
 
 describe('RealtimeCallsClient', () => {
@@ -80,7 +87,7 @@ describe('SidebandClient', () => {
     fake = await FakeOpenAI.start();
     realtime = installRealtime(fake);
     calls = new RealtimeCallsClient(configFor(fake.baseUrl));
-    sideband = new SidebandClient(configFor(fake.baseUrl));
+    sideband = new SidebandClient(configFor(fake.baseUrl), heartbeat());
   });
   afterAll(() => fake.stop());
 
@@ -129,10 +136,10 @@ describe('SidebandClient', () => {
     realtime.attachFailures.push(503);
     await expect(sideband.attach(callId, recorder().listener)).rejects.toMatchObject({ status: 503, callGone: false });
 
-    const wrongKey = new SidebandClient(configFor(fake.baseUrl, 'sk-wrong'));
+    const wrongKey = new SidebandClient(configFor(fake.baseUrl, 'sk-wrong'), heartbeat());
     await expect(wrongKey.attach(callId, recorder().listener)).rejects.toMatchObject({ status: 401, callGone: false });
 
-    const unreachable = new SidebandClient(configFor(`https://127.0.0.1:${await freePort()}/v1`));
+    const unreachable = new SidebandClient(configFor(`https://127.0.0.1:${await freePort()}/v1`), heartbeat());
     await expect(unreachable.attach(callId, recorder().listener)).rejects.toMatchObject({ status: undefined, callGone: false });
   });
 
@@ -149,5 +156,21 @@ describe('SidebandClient', () => {
     realtime.calls.get(callId)!.endFromOpenAI();
     await waitFor(() => again.closes.length === 1);
     await expect(sideband.attach(callId, recorder().listener)).rejects.toMatchObject({ callGone: true });
+  });
+
+  it('terminates a sideband that goes silent without closing (no pong, no event) within two heartbeats', async () => {
+    const faults = new OpenAiFaults(fake, realtime);
+    const quick = new SidebandClient(configFor(fake.baseUrl), heartbeat(200));
+    const { callId } = await calls.create(OFFER, { type: 'realtime' });
+    const rec = recorder();
+    await quick.attach(callId, rec.listener);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(rec.closes).toEqual([]); // a healthy sideband answers its pings
+    const silenced = Date.now();
+    faults.silence(realtime.calls.get(callId)!);
+    await waitFor(() => rec.closes.length === 1, 2_000, 10);
+    expect(rec.closes).toEqual([1006]);
+    expect(Date.now() - silenced).toBeLessThan(600);
+    faults.release();
   });
 });

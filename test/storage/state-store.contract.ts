@@ -132,6 +132,19 @@ export function stateStoreContract(name: string, setup: () => Promise<StoreUnder
         expect(await store.sumWindow(user.key, hour)).toBe(42);
       });
 
+      it('applies a commit with a once-key only once, whatever number of times it is sent', async () => {
+        const window = { key: key('spend'), windowMs: hour };
+        const poolKey = key('pool');
+        await store.placeHold({ window, poolKey, holdId: 'a', amount: 500, ttlMs: 60_000, cap: 10_000 });
+        const commit = { amount: 200, windows: [window], hold: { poolKey, holdId: 'a' }, once: { key: key('charge-1'), ttlMs: 60_000 } };
+        expect(await store.commit(commit)).toEqual([200]);
+        expect(await store.commit(commit)).toEqual([200]);
+        expect(await Promise.all([store.commit(commit), store.commit(commit)])).toEqual([[200], [200]]);
+        expect(await store.heldTotal(poolKey)).toBe(300);
+        expect(await store.commit({ ...commit, once: { key: key('charge-2'), ttlMs: 60_000 } })).toEqual([400]);
+        expect(await store.commit({ amount: 1, windows: [window] })).toEqual([401]);
+      });
+
       it('lets holds expire on their own', async () => {
         const window = { key: key('spend'), windowMs: hour };
         const poolKey = key('pool');

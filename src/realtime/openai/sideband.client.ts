@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { openaiConfig } from '../../config/openai.config';
+import { realtimeConfig } from '../../config/realtime.config';
 
 /** A server event from the Realtime API: at least a `type`; fields are read defensively. */
 export type SidebandEvent = { type: string; [field: string]: unknown };
@@ -68,10 +69,18 @@ export class SidebandConnection {
  * the standard API key — never an ephemeral key, which OpenAI drops after a few seconds
  * (openai-realtime.md §0.4). Uses `ws` directly: the SDK's automatic reconnect is refused for
  * call ids, and re-attaching is the session's decision anyway.
+ *
+ * A sideband that goes silent without closing (a hung upstream or a dead NAT path) would leave
+ * a call nobody meters, so each socket is pinged every WS_HEARTBEAT_INTERVAL_SECONDS, like the
+ * browsers' sockets: one that has shown no sign of life (pong or event) since the last ping is
+ * terminated, which the session sees as a drop and re-attaches or hangs up.
  */
 @Injectable()
 export class SidebandClient {
-  constructor(@Inject(openaiConfig.KEY) private readonly config: ConfigType<typeof openaiConfig>) {}
+  constructor(
+    @Inject(openaiConfig.KEY) private readonly config: ConfigType<typeof openaiConfig>,
+    @Inject(realtimeConfig.KEY) private readonly realtime: ConfigType<typeof realtimeConfig>,
+  ) {}
 
   /** The sideband URL: OPENAI_BASE_URL with ws(s) scheme + /realtime?call_id=. */
   urlFor(callId: string): string {
@@ -108,17 +117,27 @@ export class SidebandClient {
         if (!opened) fail(new SidebandAttachError(`sideband attach failed: ${error.message}`, undefined, false));
         // After open, an error is followed by 'close', which the listener handles.
       });
+      let alive = true;
+      let heartbeat: NodeJS.Timeout | undefined;
       socket.once('open', () => {
         opened = true;
         settled = true;
+        heartbeat = setInterval(() => {
+          if (!alive) return socket.terminate();
+          alive = false;
+          socket.ping();
+        }, this.realtime.heartbeatIntervalMs).unref();
         resolve(new SidebandConnection(socket, callId));
       });
+      socket.on('pong', () => (alive = true));
       socket.on('message', (data, isBinary) => {
+        alive = true;
         const event = isBinary ? undefined : parseEvent(data.toString());
         if (event) listener.onEvent(event);
         else listener.onMalformed();
       });
       socket.once('close', (code) => {
+        clearInterval(heartbeat);
         if (opened) listener.onClose(code);
         else fail(new SidebandAttachError(`sideband closed before it opened (${code})`, undefined, false));
       });

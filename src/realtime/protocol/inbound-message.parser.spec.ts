@@ -37,6 +37,15 @@ describe('parseInboundMessage', () => {
     expect((result as { message: string }).message.length).toBeGreaterThan(0);
   });
 
+  it.each(['hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', '__defineGetter__', '__lookupSetter__', 'toLocaleString'])(
+    'refuses an unknown field named after an Object.prototype member (%s), and never puts it on the message',
+    (key) => {
+      for (const text of [`{"type":"session.stop","${key}":0}`, `{"type":"voice.set","voice":"ash","${key}":false}`, `{"${key}":null,"type":"session.start","sdp":${JSON.stringify(OFFER)}}`]) {
+        expect(parseInboundMessage(text, false)).toMatchObject({ ok: false, code: 'bad_message' });
+      }
+    },
+  );
+
   it('refuses a voice outside the ten GA voices with invalid_voice', () => {
     expect(parse({ type: 'voice.set', voice: 'quack' })).toMatchObject({ ok: false, code: 'invalid_voice' });
     expect(parse({ type: 'voice.set' })).toMatchObject({ ok: false, code: 'invalid_voice' });

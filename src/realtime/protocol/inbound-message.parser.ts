@@ -7,7 +7,9 @@ import type { ErrorCode } from './server-messages';
 // Browser → server messages of /session (contract §3): one DTO per type, validated with
 // class-validator before anything acts on them. Messages are flat JSON objects; nested values,
 // unknown fields and prototype-shaped keys are refused before the DTO is built, so nothing
-// downstream ever walks attacker-shaped structures.
+// downstream ever walks attacker-shaped structures. Unknown fields are refused against each
+// type's own field list, not left to class-validator's whitelist, which lets keys named after
+// Object.prototype members (hasOwnProperty, __defineGetter__…) through.
 
 export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto;
 
@@ -20,6 +22,13 @@ const DTO_BY_TYPE = {
 } as const;
 
 type MessageType = keyof typeof DTO_BY_TYPE;
+
+/** The fields each message type may carry. */
+const FIELDS: Record<MessageType, readonly string[]> = {
+  'session.start': ['type', 'sdp', 'voice'],
+  'voice.set': ['type', 'voice'],
+  'session.stop': ['type'],
+};
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -44,9 +53,14 @@ export function parseInboundMessage(data: Buffer | string, isBinary: boolean): P
   const type = fields.type;
   if (typeof type !== 'string') return refuse('A message must have a string "type".');
   if (!Object.hasOwn(DTO_BY_TYPE, type)) return refuse(`Unknown message type "${type.slice(0, 40)}".`);
+  const allowed = FIELDS[type as MessageType];
+  const unknown = Object.keys(fields).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) return refuse(`The field "${unknown.slice(0, 40)}" is not part of ${type}.`);
 
-  const dto = Object.assign(new DTO_BY_TYPE[type as MessageType](), fields);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  // Only the declared fields are copied onto the DTO.
+  const dto = new DTO_BY_TYPE[type as MessageType]();
+  for (const key of allowed) if (Object.hasOwn(fields, key)) (dto as unknown as Record<string, unknown>)[key] = fields[key];
+  const errors = validateSync(dto, { forbidUnknownValues: true });
   if (errors.length) {
     const onlyVoice = errors.every((error) => error.property === 'voice');
     return refuse(describe(errors), onlyVoice ? 'invalid_voice' : 'bad_message');

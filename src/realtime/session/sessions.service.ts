@@ -6,6 +6,7 @@ import type { AuthenticatedUser, EnforcementEvent, SessionAuthenticator, Session
 import { StatusRegistry } from '../../health/status.registry';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
+import { HangupRetries } from '../openai/hangup-retries';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { SidebandClient } from '../openai/sideband.client';
 import { RealtimeMetrics } from '../realtime.metrics';
@@ -47,6 +48,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
     private readonly metrics: RealtimeMetrics,
     private readonly status: StatusRegistry,
+    private readonly hangupRetries: HangupRetries,
   ) {
     this.deps = {
       cost,
@@ -56,6 +58,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       configFactory,
       end: (id, reason) => void this.end(id, reason),
       onLive: () => this.metrics.sessionStarted(),
+      hangupLater: (callId) => this.hangupRetries.add(callId),
     };
   }
 
@@ -63,15 +66,26 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     // Cost (budgets, timers, the breaker) and auth (revoked or expired tokens) decide; this acts.
     this.unsubscribe.push(this.cost.onEnforcement((event) => this.enforce(event)));
     this.unsubscribe.push(this.authenticator.onEnforcement((event) => this.enforce(event)));
-    this.status.register('conversations', () => ({
-      active: [...this.sessions.values()].filter((session) => session.live).length,
-      starting: [...this.sessions.values()].filter((session) => !session.live && session.state !== 'ending').length,
-      accepting: !this.draining,
-    }));
+    this.status.register('conversations', () => this.counts());
   }
 
   onModuleDestroy(): void {
     for (const stop of this.unsubscribe.splice(0)) stop();
+  }
+
+  /**
+   * The registry by state, for /status: `ending` counts sessions still hanging up or settling,
+   * so active + starting + ending = 0 means nothing of any conversation is left in memory;
+   * `hangupsPending` counts ended calls OpenAI has not yet confirmed hung up (retried).
+   */
+  counts(): { active: number; starting: number; ending: number; hangupsPending: number; accepting: boolean } {
+    const counts = { active: 0, starting: 0, ending: 0, hangupsPending: this.hangupRetries.size, accepting: !this.draining };
+    for (const session of this.sessions.values()) {
+      if (session.live) counts.active++;
+      else if (session.state === 'ending' || session.state === 'ended') counts.ending++;
+      else counts.starting++;
+    }
+    return counts;
   }
 
   /** Live sessions on this instance. */

@@ -41,6 +41,8 @@ class Browser implements SessionClient {
 function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {}) {
   const ended: SessionEndReason[] = [];
   const hangups: string[] = [];
+  const hangupsLater: string[] = [];
+  let hangupFails = false;
   const sent: Array<Record<string, unknown>> = [];
   let listener: SidebandListener | undefined;
   let release: () => void = () => undefined;
@@ -67,6 +69,7 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     }),
     hangup: jest.fn(async (id: string) => {
       hangups.push(id);
+      if (hangupFails) throw new RealtimeUpstreamError('hanging up failed with HTTP 503', 503, undefined, true);
       return 'hung_up' as const;
     }),
   } as unknown as RealtimeCallsClient;
@@ -98,6 +101,7 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
       ended.push(reason);
       void ref.session?.end(reason);
     },
+    hangupLater: (callId: string) => hangupsLater.push(callId),
     reattach: { delaysMs: [0], windowMs: 1_000 },
     timing: { voiceConfirmMs: 200, hangupWaitMs: 200 },
   };
@@ -111,6 +115,8 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     sideband,
     sent,
     hangups,
+    hangupsLater,
+    failHangups: () => (hangupFails = true),
     ended,
     gates,
     hold: (gate: 'create' | 'attach') => {
@@ -256,5 +262,15 @@ describe('VoiceSession', () => {
     expect(h.ended).toEqual(['upstream_closed']);
     expect(h.hangups).toEqual([]);
     expect(h.browser.messages.at(-1)).toEqual({ type: 'session.ended', reason: 'upstream_closed' });
+  });
+
+  it('hands a hang-up OpenAI did not take over to be retried in the background, and still tells the browser', async () => {
+    const h = harness();
+    await h.session.start(OFFER);
+    h.failHangups();
+    await h.session.end('client');
+    expect(h.hangups).toEqual(['rtc_1']);
+    expect(h.hangupsLater).toEqual(['rtc_1']);
+    expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'client' }]);
   });
 });

@@ -31,6 +31,8 @@ export interface VoiceSessionDeps {
   end(sessionId: string, reason: SessionEndReason): void;
   /** The session went live (session.started sent). */
   onLive?(session: VoiceSession): void;
+  /** A hang-up OpenAI did not take through its immediate retries: keep trying in the background. */
+  hangupLater?(callId: string): void;
   reattach?: ReattachPolicy;
   timing?: Partial<SessionTiming>;
 }
@@ -275,13 +277,14 @@ export class VoiceSession {
     this.resolveFinished({ wasLive, reason, durationSec });
   }
 
-  /** Never rejects: a hang-up that keeps failing is logged (the call then ends at OpenAI's limit). */
+  /** Never rejects: a hang-up that keeps failing is handed over to be retried in the background. */
   private async hangup(): Promise<void> {
     if (!this.callId) return;
     try {
       await this.deps.calls.hangup(this.callId);
     } catch (error) {
       this.logger.error(`session ${this.id}: hanging up call ${this.callId} failed: ${(error as Error).message}`);
+      this.deps.hangupLater?.(this.callId);
     }
   }
 
