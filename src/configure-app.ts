@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
+import { assignRequestId } from './logging/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { SessionWsAdapter } from './realtime/session-ws.adapter';
@@ -40,7 +41,8 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   app.useLogger(app.get(Logger));
   // Slow-header and oversized requests cannot hold the server (slowloris).
   limitHttpServer(app.getHttpServer());
-  // First, so every request is timed — static assets and 404s included.
+  // First, so every response — static assets included — carries X-Request-Id and is timed.
+  app.use(assignRequestId);
   app.use(app.get(HttpMetricsMiddleware).use);
   app.disable('x-powered-by');
   app.set('trust proxy', identity.trust);

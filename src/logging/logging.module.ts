@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from '../config/app.config';
-
-/** An incoming X-Request-Id is kept only when it is short and plain. */
-const REQUEST_ID = /^[\w.:-]{1,64}$/;
+import { requestIdOf } from './request-id';
 
 /** Paths whose successful requests are not worth a log line each (probes, assets). */
 const QUIET_PATHS = /^\/(status|metrics|static\/|favicon)/;
@@ -34,12 +31,8 @@ export const REDACTED_PATHS = [
         pinoHttp: {
           level: app.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          genReqId: (req: IncomingMessage, res: ServerResponse) => {
-            const incoming = req.headers['x-request-id'];
-            const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-            res.setHeader('X-Request-Id', id);
-            return id;
-          },
+          // configureApp assigns it first (assignRequestId); this covers apps built without it.
+          genReqId: requestIdOf,
           autoLogging: {
             ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? ''),
           },

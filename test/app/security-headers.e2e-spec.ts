@@ -28,7 +28,7 @@ describe('security headers and CORS', () => {
     const response = await fetch(`${app.url}${path}`);
     expectSecurityHeaders(response.headers);
     expect(response.headers.get('strict-transport-security')).toBeNull();
-    if (!path.startsWith('/static/')) expect(response.headers.get('x-request-id')).toMatch(/^[\w.:-]{1,64}$/);
+    expect(response.headers.get('x-request-id')).toMatch(/^[\w.:-]{1,64}$/);
   });
 
   it('serves the page as HTML that loads only self-hosted scripts', async () => {
