@@ -35,7 +35,7 @@ describe('the container image, without Docker', () => {
 
   it('compose runs one container on port 8000 from .env, restarts it, checks /status, and offers Redis as a profile', () => {
     const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-      services: Record<string, { ports?: string[]; env_file?: string[]; restart?: string; profiles?: string[]; healthcheck?: { test: string[] }; deploy?: { resources: { limits: { cpus: string; memory: string } } } }>;
+      services: Record<string, { ports?: string[]; env_file?: string[]; restart?: string; profiles?: string[]; ulimits?: { nofile: { soft: number; hard: number } }; healthcheck?: { test: string[] }; deploy?: { resources: { limits: { cpus: string; memory: string } } } }>;
     };
     const app = compose.services['duck-e'];
     expect(app.ports).toEqual(['8000:8000']);
@@ -43,6 +43,8 @@ describe('the container image, without Docker', () => {
     expect(app.restart).toBe('unless-stopped');
     expect(app.profiles).toBeUndefined();
     expect(app.deploy?.resources.limits).toEqual({ cpus: '2.0', memory: '2G' });
+    // Two descriptors per conversation: room for thousands, not Docker's default 1,024.
+    expect(app.ulimits?.nofile.soft).toBeGreaterThanOrEqual(16_384);
     expect(app.healthcheck?.test).toEqual(['CMD', ...healthcheck()]);
     expect(compose.services.redis.profiles).toEqual(['redis']);
     expect(compose.services.redis.ports).toBeUndefined();
