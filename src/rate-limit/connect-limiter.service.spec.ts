@@ -1,31 +1,9 @@
-import { Counter, Gauge } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import { parseRateLimit } from '../config/env-parsers';
-import { MemoryStore } from '../storage/memory.store';
 import { ConnectLimiterService } from './connect-limiter.service';
-import { LimitCounter } from './limit-counter.service';
-import { SessionRateLimiter } from './session-rate-limiter.service';
-import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
+import { rateLimitSettings, sessionRateLimiterHarness } from './rate-limit.spec-support';
 
 function build() {
-  const clock = new ManualClock();
-  const counter = new LimitCounter(
-    new MemoryStore(clock),
-    clock,
-    new Gauge({ name: 'fallback_test', help: 'test', registers: [] }),
-    new Counter({ name: 'errors_test', help: 'test', registers: [] }),
-  );
-  const rule = (text: string) => parseRateLimit(text)!;
-  const config = {
-    enabled: true,
-    status: rule('60/minute'),
-    mainPage: rule('30/minute'),
-    websocket: rule('2/minute'),
-    weatherApi: rule('10/hour'),
-    webSearch: rule('5/hour'),
-  };
-  const exceeded = new Counter({ name: 'exceeded_test', help: 'test', labelNames: ['route'], registers: [] });
-  return { clock, limiter: new ConnectLimiterService(new SessionRateLimiter(config, new StateStoreThrottlerStorage(counter), exceeded)) };
+  const { clock, limiter } = sessionRateLimiterHarness(rateLimitSettings({ websocket: '2/minute' }));
+  return { clock, limiter: new ConnectLimiterService(limiter) };
 }
 
 const identity = { ip: '198.51.100.7', clientKey: '198.51.100.7' };

@@ -1,43 +1,8 @@
 import fc from 'fast-check';
-import { Counter, Gauge } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import { parseRateLimit } from '../config/env-parsers';
-import { rateLimitConfig } from '../config/rate-limit.config';
 import { clientKey } from '../security/client-address';
-import { MemoryStore } from '../storage/memory.store';
-import { LimitCounter } from './limit-counter.service';
-import { SessionRateLimiter } from './session-rate-limiter.service';
-import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
+import { rateLimitSettings, sessionRateLimiterHarness } from './rate-limit.spec-support';
 
-type Config = ReturnType<typeof rateLimitConfig>;
-
-function config(overrides: Partial<Config> = {}): Config {
-  const rule = (text: string) => parseRateLimit(text)!;
-  return {
-    enabled: true,
-    status: rule('60/minute'),
-    mainPage: rule('30/minute'),
-    websocket: rule('5/minute'),
-    weatherApi: rule('10/hour'),
-    webSearch: rule('5/hour'),
-    ...overrides,
-  };
-}
-
-/** The real limiter chain (limiter → throttler storage → counter → MemoryStore) on a manual clock. */
-function build(overrides: Partial<Config> = {}) {
-  const clock = new ManualClock();
-  const store = new MemoryStore(clock);
-  const counter = new LimitCounter(
-    store,
-    clock,
-    new Gauge({ name: 'fallback_test', help: 'test', registers: [] }),
-    new Counter({ name: 'errors_test', help: 'test', registers: [] }),
-  );
-  const exceeded = new Counter({ name: 'exceeded_test', help: 'test', labelNames: ['route'], registers: [] });
-  const limiter = new SessionRateLimiter(config(overrides), new StateStoreThrottlerStorage(counter), exceeded);
-  return { clock, store, limiter, exceeded };
-}
+const build = (overrides: Parameters<typeof rateLimitSettings>[0] = {}) => sessionRateLimiterHarness(rateLimitSettings(overrides));
 
 const client = (ip: string, userKey?: string) => ({ ip, clientKey: clientKey(ip), userKey });
 

@@ -1,31 +1,9 @@
-import { Counter, Gauge } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import { parseRateLimit } from '../config/env-parsers';
-import { MemoryStore } from '../storage/memory.store';
-import { LimitCounter } from './limit-counter.service';
-import { SessionRateLimiter } from './session-rate-limiter.service';
-import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
 import { ToolLimiterService } from './tool-limiter.service';
+import { rateLimitSettings, sessionRateLimiterHarness } from './rate-limit.spec-support';
 
 function build() {
-  const clock = new ManualClock();
-  const counter = new LimitCounter(
-    new MemoryStore(clock),
-    clock,
-    new Gauge({ name: 'fallback_test', help: 'test', registers: [] }),
-    new Counter({ name: 'errors_test', help: 'test', registers: [] }),
-  );
-  const rule = (text: string) => parseRateLimit(text)!;
-  const config = {
-    enabled: true,
-    status: rule('60/minute'),
-    mainPage: rule('30/minute'),
-    websocket: rule('5/minute'),
-    weatherApi: rule('3/hour'),
-    webSearch: rule('2/hour'),
-  };
-  const exceeded = new Counter({ name: 'exceeded_test', help: 'test', labelNames: ['route'], registers: [] });
-  return { clock, limiter: new ToolLimiterService(new SessionRateLimiter(config, new StateStoreThrottlerStorage(counter), exceeded)) };
+  const { clock, limiter } = sessionRateLimiterHarness(rateLimitSettings({ weatherApi: '3/hour', webSearch: '2/hour' }));
+  return { clock, limiter: new ToolLimiterService(limiter) };
 }
 
 const identity = { ip: '198.51.100.7', clientKey: '198.51.100.7' };
