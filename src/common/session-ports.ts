@@ -5,6 +5,9 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { GateDecision, Refusal } from './gate-decision';
+import type { SessionEndReason, SessionLimits } from './session-wire';
+
+export type { SessionEndReason, SessionLimits };
 
 /** Who a connection or session belongs to, for every limit. */
 export interface ClientIdentity {
@@ -15,18 +18,6 @@ export interface ClientIdentity {
   /** With auth on: the token's `sub`; limits then count per user as well. */
   userKey?: string;
 }
-
-/** Why a session ended (contract §3 `session.ended` reasons). */
-export type SessionEndReason =
-  | 'client'
-  | 'budget_exceeded'
-  | 'duration_exceeded'
-  | 'circuit_breaker'
-  | 'upstream_closed'
-  | 'upstream_error'
-  | 'shutdown'
-  | 'revoked'
-  | 'token_expired';
 
 // ---------------------------------------------------------------------------------------------
 // Rate limiting (RateLimitModule provides both tokens)
@@ -53,12 +44,6 @@ export const TOOL_LIMITER = Symbol('TOOL_LIMITER');
 
 // ---------------------------------------------------------------------------------------------
 // Cost protection (CostModule provides SESSION_COST)
-
-/** What the browser is told in `session.started.limits`. */
-export interface SessionLimits {
-  maxCostUsd: number;
-  maxDurationSec: number;
-}
 
 /** The payload of a `cost.updated` message (contract §3), plus warnings. */
 export interface CostUpdate {

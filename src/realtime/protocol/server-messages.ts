@@ -1,19 +1,11 @@
 import type { Refusal, RefusalCode } from '../../common/gate-decision';
 import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
+import type { SessionErrorCode } from '../../common/session-wire';
 
 // Server → browser messages of /session (contract §3). JSON text frames `{type, ...}`.
 
 /** `error.code` values (contract §3). */
-export type ErrorCode =
-  | 'bad_message'
-  | 'rate_limited'
-  | 'hourly_cap'
-  | 'circuit_open'
-  | 'not_configured'
-  | 'upstream_error'
-  | 'invalid_voice'
-  | 'already_started'
-  | 'unauthorized';
+export type ErrorCode = SessionErrorCode;
 
 export interface SessionStartedMessage {
   type: 'session.started';

@@ -1,10 +1,12 @@
+import { SESSION_END_REASONS, SESSION_ERROR_CODES } from '../../../src/common/session-wire';
 import { explainEnd, explainError, explainMicrophone } from './explanations';
 import { safeLoginUrl } from './login-link';
 
 // Every end reason and error code of contract §3 has its own plain-words explanation.
 
-const END_REASONS = ['client', 'budget_exceeded', 'duration_exceeded', 'circuit_breaker', 'upstream_closed', 'upstream_error', 'shutdown', 'revoked', 'token_expired'];
-const ERROR_CODES = ['bad_message', 'rate_limited', 'hourly_cap', 'circuit_open', 'not_configured', 'upstream_error', 'invalid_voice', 'already_started', 'unauthorized'];
+// The server's own lists: a reason or code added there fails here until the page explains it.
+const END_REASONS = SESSION_END_REASONS;
+const ERROR_CODES = SESSION_ERROR_CODES;
 
 describe('explanations', () => {
   it('gives every end reason and every error code a distinct, specific title', () => {

@@ -1,32 +1,9 @@
 // The /session protocol (contract §3): what the page sends and what the server answers.
 // Server messages are checked before use: a malformed one is ignored, never trusted.
 
-export type EndReason =
-  | 'client'
-  | 'budget_exceeded'
-  | 'duration_exceeded'
-  | 'circuit_breaker'
-  | 'upstream_closed'
-  | 'upstream_error'
-  | 'shutdown'
-  | 'revoked'
-  | 'token_expired';
-
-export type ErrorCode =
-  | 'bad_message'
-  | 'rate_limited'
-  | 'hourly_cap'
-  | 'circuit_open'
-  | 'not_configured'
-  | 'upstream_error'
-  | 'invalid_voice'
-  | 'already_started'
-  | 'unauthorized';
-
-export interface SessionLimits {
-  maxCostUsd: number;
-  maxDurationSec: number;
-}
+// The values themselves are the server's (one list for both ends).
+import type { SessionLimits } from '../../../src/common/session-wire';
+export type { SessionLimits };
 
 export type ClientMessage =
   | { type: 'session.start'; sdp: string; voice?: string }
