@@ -4,7 +4,7 @@ import { buildAuthSettings, type AuthSettings } from '../../src/auth/auth-settin
 import { createAuthMetrics } from '../../src/auth/auth.metrics';
 import { RevocationList } from '../../src/auth/revocation-list.service';
 import { SessionAuthenticatorService } from '../../src/auth/session-authenticator.service';
-import { claimsAt, ecKeys, es256, hs256, rs256, rsaKeys, TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, ecKeys, es256, hs256, rs256, rsaKeys, TEST_SECRET } from '../../test/support/test-tokens';
 import { TokenVerifier } from '../../src/auth/token-verifier.service';
 import { SystemClock } from '../../src/common/clock';
 import type { JwtAlgorithm } from '../../src/config/auth-checks';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
 import type { AuthDecision, EnforcementEvent } from '../common/session-ports';
 import { MemoryStore } from '../storage/memory.store';
 import type { StateStore } from '../storage/state-store';
@@ -8,7 +8,7 @@ import { buildAuthSettings, type AuthSettings } from './auth-settings';
 import { createAuthMetrics } from './auth.metrics';
 import { revokedKey, RevocationList } from './revocation-list.service';
 import { SessionAuthenticatorService } from './session-authenticator.service';
-import { claimsAt, hs256, OTHER_SECRET, TEST_SECRET } from './test-tokens.spec-support';
+import { claimsAt, hs256, OTHER_SECRET, TEST_SECRET } from '../../test/support/test-tokens';
 import { TokenVerifier } from './token-verifier.service';
 
 const NOW = 1_750_000_000_000;

@@ -10,7 +10,6 @@ import { buildCostSettings, COST_SETTINGS } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
@@ -30,7 +29,6 @@ import { UsageMeter } from './usage-meter';
     UsageMeter,
     CostLedger,
     CostSessions,
-    EnforcementEvents,
     CircuitBreaker,
     DurationWatchdog,
     CostAdmission,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { costHarness, identity, MINUTE, settle, usageCosting, type CostHarness } from './cost-harness.spec-support';
+import { costHarness, identity, MINUTE, settle, usageCosting, type CostHarness } from '../../test/support/cost-harness';
 
 describe('CostService (the SESSION_COST port)', () => {
   let logs: jest.SpyInstance[];

@@ -10,7 +10,7 @@ import type {
   SessionEndReason,
   SessionLimits,
 } from '../common/session-ports';
-import { StatusRegistry } from '../health/status.registry';
+import { StatusRegistry } from '../common/status-registry';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
@@ -19,7 +19,7 @@ import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { costUpdate } from './cost-update';
 import { CostMetrics, type LimitReason } from './cost.metrics';
 import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
+import { EnforcementBus } from '../common/enforcement-bus';
 import { formatUsd, toUsd } from './money';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
@@ -51,7 +51,7 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     private readonly breaker: CircuitBreaker,
     private readonly watchdog: DurationWatchdog,
     private readonly sessions: CostSessions,
-    private readonly events: EnforcementEvents,
+    private readonly events: EnforcementBus,
     private readonly metrics: CostMetrics,
     private readonly status: StatusRegistry,
   ) {}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
 import { MemoryStore } from '../storage/memory.store';
 import type { CounterResult, StateStore } from '../storage/state-store';
 import { DECISION_DEADLINE_MS, LimitCounter, PROBE_INTERVAL_MS } from './limit-counter.service';

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { SESSION_AUTHENTICATOR, type EnforcementEvent, type SessionAuthenticator } from '../../src/common/session-ports';
-import { TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
+import { TEST_SECRET } from '../support/test-tokens';
 import { STATE_STORE } from '../../src/storage/inject-store.decorator';
 import type { StateStore } from '../../src/storage/state-store';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { realtimeConfig } from '../../config/realtime.config';
 import { SESSION_AUTHENTICATOR, SESSION_COST, TOOL_CATALOG } from '../../common/session-ports';
 import type { AuthenticatedUser, EnforcementEvent, SessionAuthenticator, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
-import { StatusRegistry } from '../../health/status.registry';
+import { StatusRegistry } from '../../common/status-registry';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
 import { HangupRetries } from '../openai/hangup-retries';

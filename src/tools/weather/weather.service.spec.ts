@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ManualClock } from '../../common/clock';
+import { ManualClock } from '../../../test/support/manual-clock';
 import type { ClientIdentity, LimitedTool, ToolCallContext, ToolLimitDecision, ToolLimiter } from '../../common/session-ports';
 import { MemoryStore } from '../../storage/memory.store';
 import type { CurrentWeatherReport, ForecastReport, Lookup, WeatherSource } from './weather-report';

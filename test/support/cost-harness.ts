@@ -2,25 +2,25 @@
 // unit specs beside this file. Not a spec itself (no tests), and excluded from the build.
 import type { ConfigType } from '@nestjs/config';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import type { ClientIdentity, EnforcementEvent } from '../common/session-ports';
-import type { costConfig } from '../config/cost.config';
-import type { realtimeConfig } from '../config/realtime.config';
-import { StatusRegistry } from '../health/status.registry';
-import { MemoryStore } from '../storage/memory.store';
-import type { StateStore } from '../storage/state-store';
-import { CircuitBreaker } from './circuit-breaker.service';
-import { CostAdmission } from './cost-admission.service';
-import { CostLedger } from './cost-ledger.service';
-import { CostSessions } from './cost-sessions';
-import { buildCostSettings, type CostSettings } from './cost-settings';
-import { createCostMetrics } from './cost.metrics';
-import { CostService } from './cost.service';
-import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
-import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
-import { UsageMeter } from './usage-meter';
+import { ManualClock } from './manual-clock';
+import type { ClientIdentity, EnforcementEvent } from '../../src/common/session-ports';
+import type { costConfig } from '../../src/config/cost.config';
+import type { realtimeConfig } from '../../src/config/realtime.config';
+import { StatusRegistry } from '../../src/common/status-registry';
+import { MemoryStore } from '../../src/storage/memory.store';
+import type { StateStore } from '../../src/storage/state-store';
+import { CircuitBreaker } from '../../src/cost/circuit-breaker.service';
+import { CostAdmission } from '../../src/cost/cost-admission.service';
+import { CostLedger } from '../../src/cost/cost-ledger.service';
+import { CostSessions } from '../../src/cost/cost-sessions';
+import { buildCostSettings, type CostSettings } from '../../src/cost/cost-settings';
+import { createCostMetrics } from '../../src/cost/cost.metrics';
+import { CostService } from '../../src/cost/cost.service';
+import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
+import { EnforcementBus } from '../../src/common/enforcement-bus';
+import { PriceBook } from '../../src/cost/price-book';
+import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
+import { UsageMeter } from '../../src/cost/usage-meter';
 
 export type CostConfig = ConfigType<typeof costConfig>;
 
@@ -96,7 +96,7 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const metrics = createCostMetrics(registry);
   const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
   const sessions = new CostSessions();
-  const enforcement = new EnforcementEvents();
+  const enforcement = new EnforcementBus();
   const ledger = new CostLedger(switchable.store, settings, clock);
   const breaker = new CircuitBreaker(switchable.store, settings, clock, enforcement, sessions, metrics);
   const watchdog = new DurationWatchdog(settings, clock, sessions, enforcement, metrics);

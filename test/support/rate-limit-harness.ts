@@ -1,11 +1,11 @@
 import { Counter, Gauge } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import { parseRateLimit } from '../config/env-parsers';
-import { rateLimitConfig } from '../config/rate-limit.config';
-import { MemoryStore } from '../storage/memory.store';
-import { LimitCounter } from './limit-counter.service';
-import { SessionRateLimiter } from './session-rate-limiter.service';
-import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
+import { ManualClock } from './manual-clock';
+import { parseRateLimit } from '../../src/config/env-parsers';
+import { rateLimitConfig } from '../../src/config/rate-limit.config';
+import { MemoryStore } from '../../src/storage/memory.store';
+import { LimitCounter } from '../../src/rate-limit/limit-counter.service';
+import { SessionRateLimiter } from '../../src/rate-limit/session-rate-limiter.service';
+import { StateStoreThrottlerStorage } from '../../src/rate-limit/state-store-throttler.storage';
 
 export type RateLimitSettings = ReturnType<typeof rateLimitConfig>;
 
