@@ -71,7 +71,7 @@ export interface BackendUsage {
   webSearchCalls: number;
 }
 
-/** Decided outside a usage event: a timer fired or another instance opened the breaker. */
+/** Decided outside a usage event (a timer, another instance, a revocation), carried by the EnforcementBus. */
 export type EnforcementEvent =
   /** End one session, or every session on this instance (`sessionId: '*'`). */
   | { kind: 'end'; sessionId: string; reason: SessionEndReason }
@@ -98,8 +98,6 @@ export interface SessionCost {
   recordBackendUsage(sessionId: string, usage: BackendUsage): Promise<MeterVerdict>;
   /** The session is over (any reason): settle and release its reservation, clear its timers. Idempotent. */
   release(sessionId: string): Promise<void>;
-  /** Subscribe to enforcement decided by timers or other instances; returns the unsubscribe function. */
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void;
 }
 export const SESSION_COST = Symbol('SESSION_COST');
 
@@ -180,9 +178,7 @@ export interface SessionAuthenticator {
   authenticate(req: IncomingMessage): Promise<AuthDecision>;
   /** The session is live on this token: from now on it is ended when the jti is revoked or the token expires. */
   track(sessionId: string, user: AuthenticatedUser): void;
-  /** The session is over (any reason). Idempotent. */
+  /** The session is over (any reason). Idempotent. Revoked and expired sessions are announced on the EnforcementBus. */
   untrack(sessionId: string): void;
-  /** Sessions to end (`revoked`, `token_expired`), decided by timers or other instances; returns unsubscribe. */
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void;
 }
 export const SESSION_AUTHENTICATOR = Symbol('SESSION_AUTHENTICATOR');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { costConfig } from '../config/cost.config';
 import { realtimeConfig } from '../config/realtime.config';
+import { COST_PARTICIPANT } from '../common/session-lifecycle';
 import { SESSION_COST } from '../common/session-ports';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
@@ -8,6 +9,7 @@ import { CostLedger } from './cost-ledger.service';
 import { CostSessions } from './cost-sessions';
 import { buildCostSettings, COST_SETTINGS } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
+import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { PriceBook } from './price-book';
@@ -16,7 +18,7 @@ import { UsageMeter } from './usage-meter';
 
 /**
  * Cost protection (contract §5): prices, metering, the shared ledger, admission, the duration
- * watchdog and the circuit breaker. Exports SESSION_COST for the realtime module and UsageMeter
+ * watchdog and the circuit breaker. Exports SESSION_COST and COST_PARTICIPANT for the realtime module and UsageMeter
  * for anything that needs a price.
  */
 @Module({
@@ -34,7 +36,9 @@ import { UsageMeter } from './usage-meter';
     CostAdmission,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },
+    CostParticipant,
+    { provide: COST_PARTICIPANT, useExisting: CostParticipant },
   ],
-  exports: [SESSION_COST, UsageMeter],
+  exports: [SESSION_COST, COST_PARTICIPANT, UsageMeter],
 })
 export class CostModule {}

@@ -4,7 +4,6 @@ import type { GateDecision } from '../common/gate-decision';
 import type {
   BackendUsage,
   ClientIdentity,
-  EnforcementEvent,
   MeterVerdict,
   SessionCost,
   SessionEndReason,
@@ -123,10 +122,6 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
       // The ledger retries it every second until it answers (and it expires by itself anyway).
       this.logger.warn(`could not release the reservation of session ${sessionId} now (will retry): ${(error as Error).message}`);
     }
-  }
-
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void {
-    return this.events.subscribe(listener);
   }
 
   /** One poll tick: breaker safety net, queued charges, gauges. Never throws. */

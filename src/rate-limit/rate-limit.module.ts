@@ -2,8 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { CONNECT_LIMIT_PARTICIPANT } from '../common/session-lifecycle';
 import { CONNECT_LIMITER, TOOL_LIMITER } from '../common/session-ports';
 import { rateLimitConfig } from '../config/rate-limit.config';
+import { ConnectLimitParticipant } from './connect-limit.participant';
 import { ConnectLimiterService } from './connect-limiter.service';
 import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
 import { RateLimitStatusReporter } from './rate-limit-status.reporter';
@@ -28,8 +30,9 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
 
 /**
  * Rate limits (contract §1–§3): the global HTTP guard on `@RateLimit` routes, and the two ports
- * the session side injects — CONNECT_LIMITER (the /session gate) and TOOL_LIMITER (tool calls).
- * Global, so RealtimeModule and ToolsModule inject the tokens without importing this module.
+ * the session side injects — CONNECT_LIMITER with its session participant (the /session gate) and
+ * TOOL_LIMITER (tool calls). Global, so RealtimeModule and ToolsModule inject the tokens without
+ * importing this module.
  */
 @Global()
 @Module({
@@ -50,7 +53,9 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: CONNECT_LIMITER, useExisting: ConnectLimiterService },
     { provide: TOOL_LIMITER, useExisting: ToolLimiterService },
+    ConnectLimitParticipant,
+    { provide: CONNECT_LIMIT_PARTICIPANT, useExisting: ConnectLimitParticipant },
   ],
-  exports: [CONNECT_LIMITER, TOOL_LIMITER],
+  exports: [CONNECT_LIMITER, TOOL_LIMITER, CONNECT_LIMIT_PARTICIPANT],
 })
 export class RateLimitModule {}

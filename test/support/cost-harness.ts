@@ -104,7 +104,7 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const status = new StatusRegistry();
   const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status);
   const events: EnforcementEvent[] = [];
-  service.onEnforcement((event) => events.push(event));
+  enforcement.subscribe((event) => events.push(event));
   return {
     clock,
     memory,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import type { AuthenticatedUser, ClientIdentity } from '../../common/session-ports';
@@ -42,6 +43,8 @@ export class ClientConnection implements SessionClient {
   session?: VoiceSession;
   /** With auth on: whose token opened this connection (set by the gate before any limit counts). */
   user?: AuthenticatedUser;
+  /** The upgrade request, until the connect phase of the lifecycle is over. */
+  request?: IncomingMessage;
   /** Answered the last heartbeat ping. */
   alive = true;
   private sink?: (message: InboundMessage) => void;
