@@ -4,7 +4,7 @@ import { buildAuthSettings, type AuthSettings } from '../../src/auth/auth-settin
 import { createAuthMetrics } from '../../src/auth/auth.metrics';
 import { RevocationList } from '../../src/auth/revocation-list.service';
 import { SessionAuthenticatorService } from '../../src/auth/session-authenticator.service';
-import { claimsAt, ecKeys, es256, hs256, rs256, rsaKeys, TEST_SECRET } from '../../test/support/test-tokens';
+import { claimsAt, ecKeys, es256, hs256, rs256, rsaKeys, TEST_SECRET } from '../../test/support/kit';
 import { TokenVerifier } from '../../src/auth/token-verifier.service';
 import { SystemClock } from '../../src/common/clock';
 import { EnforcementBus } from '../../src/common/enforcement-bus';

@@ -6,7 +6,10 @@ import { SESSION_COST } from '../common/session-ports';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
+import { CostMetering } from './cost-metering.service';
+import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
+import { CostTimers } from './cost-timers.service';
 import { buildCostSettings, COST_SETTINGS } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
 import { CostParticipant } from './cost.participant';
@@ -34,6 +37,9 @@ import { UsageMeter } from './usage-meter';
     CircuitBreaker,
     DurationWatchdog,
     CostAdmission,
+    CostPolicy,
+    CostMetering,
+    CostTimers,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },
     CostParticipant,
