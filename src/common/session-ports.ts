@@ -20,7 +20,7 @@ export interface ClientIdentity {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rate limiting (RateLimitModule provides both tokens)
+// Rate limiting (RateLimitModule provides these tokens)
 
 export interface ConnectLimiter {
   /**
@@ -41,6 +41,18 @@ export interface ToolLimiter {
   consume(tool: LimitedTool, identity: ClientIdentity): Promise<ToolLimitDecision>;
 }
 export const TOOL_LIMITER = Symbol('TOOL_LIMITER');
+
+/** The inbound messages of one connection (RATE_LIMIT_SESSION_MESSAGES). */
+export interface MessageBucket {
+  /** False: over the rate; the frame is dropped unparsed. */
+  take(): boolean;
+}
+
+export interface MessageLimiter {
+  /** A bucket for one new connection (`now`: monotonic ms, for tests). */
+  forConnection(now?: () => number): MessageBucket;
+}
+export const MESSAGE_LIMITER = Symbol('MESSAGE_LIMITER');
 
 // ---------------------------------------------------------------------------------------------
 // Cost protection (CostModule provides SESSION_COST)

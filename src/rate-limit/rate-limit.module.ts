@@ -3,10 +3,11 @@ import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { CONNECT_LIMIT_PARTICIPANT } from '../common/session-lifecycle';
-import { CONNECT_LIMITER, TOOL_LIMITER } from '../common/session-ports';
+import { CONNECT_LIMITER, MESSAGE_LIMITER, TOOL_LIMITER } from '../common/session-ports';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { ConnectLimitParticipant } from './connect-limit.participant';
 import { ConnectLimiterService } from './connect-limiter.service';
+import { MessageLimiterService } from './message-limiter.service';
 import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
 import { RateLimitStatusReporter } from './rate-limit-status.reporter';
 import { RateLimitStorageModule } from './rate-limit-storage.module';
@@ -31,8 +32,8 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
 /**
  * Rate limits (contract §1–§3): the global HTTP guard on `@RateLimit` routes, and the two ports
  * the session side injects — CONNECT_LIMITER with its session participant (the /session gate) and
- * TOOL_LIMITER (tool calls). Global, so RealtimeModule and ToolsModule inject the tokens without
- * importing this module.
+ * TOOL_LIMITER (tool calls), and MESSAGE_LIMITER (inbound messages of a connection). Global, so
+ * RealtimeModule and ToolsModule inject the tokens without importing this module.
  */
 @Global()
 @Module({
@@ -55,7 +56,9 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     { provide: TOOL_LIMITER, useExisting: ToolLimiterService },
     ConnectLimitParticipant,
     { provide: CONNECT_LIMIT_PARTICIPANT, useExisting: ConnectLimitParticipant },
+    MessageLimiterService,
+    { provide: MESSAGE_LIMITER, useExisting: MessageLimiterService },
   ],
-  exports: [CONNECT_LIMITER, TOOL_LIMITER, CONNECT_LIMIT_PARTICIPANT],
+  exports: [CONNECT_LIMITER, TOOL_LIMITER, CONNECT_LIMIT_PARTICIPANT, MESSAGE_LIMITER],
 })
 export class RateLimitModule {}

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { ConfigType } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { MESSAGE_LIMITER, type MessageLimiter } from '../../common/session-ports';
 import { realtimeConfig } from '../../config/realtime.config';
 import { ClientIdentityService } from '../../security/client-identity.service';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
@@ -29,6 +30,7 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
     private readonly sessions: SessionsService,
     private readonly metrics: RealtimeMetrics,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
+    @Inject(MESSAGE_LIMITER) private readonly messages: MessageLimiter,
   ) {}
 
   get openCount(): number {
@@ -56,7 +58,13 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
   }
 
   accept(socket: WebSocket, req: IncomingMessage): void {
-    const connection = new ClientConnection(socket, this.identity.of(req), preferredLanguages(req.headers['accept-language']), DEFAULT_CONNECTION_LIMITS);
+    const connection = new ClientConnection(
+      socket,
+      this.identity.of(req),
+      preferredLanguages(req.headers['accept-language']),
+      this.messages.forConnection(),
+      DEFAULT_CONNECTION_LIMITS,
+    );
     this.connections.add(connection);
     this.metrics.connectionOpened();
     socket.once('close', () => {
