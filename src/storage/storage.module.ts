@@ -2,7 +2,7 @@ import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nest
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { storageConfig } from '../config/storage.config';
-import { InjectStore, STATE_STORE } from './inject-store.decorator';
+import { InjectLocalStore, InjectStore, LOCAL_STORE, STATE_STORE } from './inject-store.decorator';
 import { MemoryStore } from './memory.store';
 import { RedisStore, redisHostOf } from './redis.store';
 import type { StateStore } from './state-store';
@@ -30,14 +30,25 @@ export async function createStateStore(config: ConfigType<typeof storageConfig>,
   return store;
 }
 
-/** Closes the Redis connections (or stops the sweeper) after the servers have stopped. */
+/** A store of this instance's own, beside a shared one; none when the shared store is memory already. */
+export function createLocalStore(store: StateStore, clock: Clock): MemoryStore | null {
+  if (store.backend === 'memory') return null;
+  const local = new MemoryStore(clock);
+  local.startSweeping();
+  return local;
+}
+
+/** Closes the Redis connections (or stops the sweepers) after the servers have stopped. */
 @Injectable()
 class StoreCloser implements OnApplicationShutdown {
-  constructor(@InjectStore() private readonly store: StateStore) {}
+  constructor(
+    @InjectStore() private readonly store: StateStore,
+    @InjectLocalStore() private readonly local: MemoryStore | null,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     if (this.store instanceof RedisStore) await this.store.close();
-    if (this.store instanceof MemoryStore) this.store.stop();
+    for (const store of [this.store, this.local]) if (store instanceof MemoryStore) store.stop();
   }
 }
 
@@ -49,9 +60,10 @@ class StoreCloser implements OnApplicationShutdown {
       inject: [storageConfig.KEY, Clock],
       useFactory: createStateStore,
     },
+    { provide: LOCAL_STORE, inject: [STATE_STORE, Clock], useFactory: createLocalStore },
     StoreCloser,
   ],
-  exports: [STATE_STORE],
+  exports: [STATE_STORE, LOCAL_STORE],
 })
 export class StorageModule {}
 

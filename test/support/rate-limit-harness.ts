@@ -31,7 +31,8 @@ export function sessionRateLimiterHarness(settings: RateLimitSettings = rateLimi
   const store = new MemoryStore(clock);
   const counter = new LimitCounter(
     store,
-    clock,
+    null, // the store is in memory already: no fallback
+
     new Gauge({ name: 'fallback_test', help: 'test', registers: [] }),
     new Counter({ name: 'errors_test', help: 'test', registers: [] }),
   );
