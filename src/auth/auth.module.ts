@@ -14,7 +14,7 @@ import { SessionAuthenticatorService } from './session-authenticator.service';
 import { TokenVerifier } from './token-verifier.service';
 
 /**
- * Optional JWT authentication (contract §9): token verification, the jti revocation list with its
+ * Optional JWT authentication (AUTH_REQUIRED): token verification, the jti revocation list with its
  * admin endpoint, SESSION_AUTHENTICATOR, and its session participant (AUTH_PARTICIPANT). Global, so
  * the realtime module injects the tokens without importing this module.
  */

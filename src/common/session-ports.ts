@@ -57,7 +57,7 @@ export const MESSAGE_LIMITER = Symbol('MESSAGE_LIMITER');
 // ---------------------------------------------------------------------------------------------
 // Cost protection (CostModule provides SESSION_COST)
 
-/** The payload of a `cost.updated` message (contract §3), plus warnings. */
+/** The payload of a `cost.updated` message (session-wire.ts), plus warnings. */
 export interface CostUpdate {
   sessionCostUsd: number;
   budgetUsd: number;
@@ -98,7 +98,7 @@ export interface SessionCost {
    * `release()`.
    */
   admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision>;
-  /** The per-session limits (contract §3 `limits`). */
+  /** The per-session limits, as `session.started.limits` tells the browser. */
   limits(): SessionLimits;
   /** The call is live: the duration clock and its warnings start now. */
   started(sessionId: string): void;
@@ -162,7 +162,7 @@ export interface ToolCatalog {
 export const TOOL_CATALOG = Symbol('TOOL_CATALOG');
 
 // ---------------------------------------------------------------------------------------------
-// Authentication (AuthModule provides SESSION_AUTHENTICATOR; contract §9)
+// Authentication (AuthModule provides SESSION_AUTHENTICATOR; optional, AUTH_REQUIRED)
 
 /** The person a session runs for, from a verified token. */
 export interface AuthenticatedUser {

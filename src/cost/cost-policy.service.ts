@@ -40,7 +40,7 @@ export class CostPolicy implements OnModuleInit {
     return this.settings.enabled;
   }
 
-  /** The per-session limits (contract §3 `limits`). */
+  /** The per-session limits, as `session.started.limits` tells the browser. */
   limits(): SessionLimits {
     return { maxCostUsd: toUsd(this.settings.budgetMicro), maxDurationSec: Math.round(this.settings.maxDurationMs / 1000) };
   }

@@ -20,7 +20,7 @@ import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
 
 /**
- * Cost protection (contract §5): prices, metering, the shared ledger, admission, the duration
+ * Cost protection (COST_PROTECTION_*): prices, metering, the shared ledger, admission, the duration
  * watchdog and the circuit breaker. Exports SESSION_COST and COST_PARTICIPANT for the realtime module and UsageMeter
  * for anything that needs a price.
  */

@@ -30,10 +30,10 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
 }
 
 /**
- * Rate limits (contract §1–§3): the global HTTP guard on `@RateLimit` routes, and the two ports
- * the session side injects — CONNECT_LIMITER with its session participant (the /session gate) and
- * TOOL_LIMITER (tool calls), and MESSAGE_LIMITER (inbound messages of a connection). Global, so
- * RealtimeModule and ToolsModule inject the tokens without importing this module.
+ * Rate limits (RATE_LIMIT_*): the global HTTP guard on `@RateLimit` routes, and what the session
+ * side injects — the connect limit's session participant (and CONNECT_LIMITER itself), TOOL_LIMITER
+ * (tool calls) and MESSAGE_LIMITER (inbound messages of a connection). Global, so RealtimeModule
+ * and ToolsModule inject the tokens without importing this module.
  */
 @Global()
 @Module({
