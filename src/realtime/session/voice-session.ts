@@ -1,65 +1,21 @@
 import { Logger } from '@nestjs/common';
 import type { RefusalCode } from '../../common/gate-decision';
-import type { AdmissionDecision, SessionOutcome, SessionTicket } from '../../common/session-lifecycle';
-import type { SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
+import type { SessionOutcome } from '../../common/session-lifecycle';
+import type { SessionEndReason } from '../../common/session-ports';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
-import { errorCodeForRefusal, errorMessage, ServerMessage } from '../protocol/server-messages';
-import { RealtimeCallsClient } from '../openai/realtime-calls.client';
+import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
-import { SidebandClient, SidebandEvent } from '../openai/sideband.client';
-import { SessionConfigFactory, SessionConfigGuard } from '../session-config/session-config.factory';
+import { SessionConfigGuard } from '../session-config/session-config.factory';
 import { ConfigWatch } from './config-watch';
 import { SessionMetering } from './session-metering';
-import { DEFAULT_REATTACH, ReattachPolicy, SidebandLink } from './sideband-link';
+import { CallParts, routeSidebandEvent } from './sideband-events';
+import { DEFAULT_REATTACH, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
 import { VoiceChange } from './voice-change';
+import { DEFAULT_TIMING, type SessionClient, type SessionTiming, type VoiceSessionDeps } from './voice-session.ports';
 
 export type { SessionOutcome };
-
-/** What a session needs from the browser connection. */
-export interface SessionClient extends SessionTicket {
-  readonly languages: string[];
-  readonly open: boolean;
-  /** Droppable messages (cost.updated) are skipped when the browser is not reading. */
-  send(message: ServerMessage, droppable?: boolean): boolean;
-  close(code: number, reason: string): void;
-}
-
-/** The session lifecycle's start phase, as a call sees it (SessionLifecycle). */
-export interface StartPhase {
-  admit(phase: 'start', ticket: SessionTicket): Promise<AdmissionDecision>;
-  /** False: a participant could not take the live call on, so it ends. */
-  started(ticket: SessionTicket): boolean;
-}
-
-export interface VoiceSessionDeps {
-  lifecycle: StartPhase;
-  /** Metering and the limits shown to the browser. */
-  cost: SessionCost;
-  catalog: ToolCatalog;
-  calls: RealtimeCallsClient;
-  sideband: SidebandClient;
-  configFactory: SessionConfigFactory;
-  /** The session went live (session.started sent). */
-  onLive?(session: VoiceSession): void;
-  /** The session's end was decided (once, whatever decided it). */
-  onEnding?(reason: SessionEndReason): void;
-  /** A hang-up OpenAI did not take through its immediate retries: keep trying in the background. */
-  hangupLater?(callId: string): void;
-  reattach?: ReattachPolicy;
-  timing?: Partial<SessionTiming>;
-}
-
-export interface SessionTiming {
-  /** A tool that has not answered by then gets an error output. */
-  toolTimeoutMs: number;
-  /** OpenAI must confirm a voice change (session.updated) within this. */
-  voiceConfirmMs: number;
-  /** How long the browser's session.ended waits for the hang-up to be acknowledged. */
-  hangupWaitMs: number;
-}
-
-const DEFAULT_TIMING: SessionTiming = { toolTimeoutMs: 45_000, voiceConfirmMs: 5_000, hangupWaitMs: 2_000 };
+export type { SessionClient, StartPhase, SessionTiming, VoiceSessionDeps } from './voice-session.ports';
 
 export type SessionState = 'admitting' | 'creating' | 'attaching' | 'live' | 'ending' | 'ended';
 
@@ -83,7 +39,6 @@ export class VoiceSession {
   private readonly voiceChange: VoiceChange;
   private link?: SidebandLink;
   private metering?: SessionMetering;
-  private configWatch?: ConfigWatch;
   private endRequested?: SessionEndReason;
   private liveAt = 0;
   private teardownStarted = false;
@@ -142,29 +97,24 @@ export class VoiceSession {
       if (this.endRequested) return this.teardown(this.endRequested);
 
       this.state = 'attaching';
+      const parts = this.callParts(guard);
       this.link = new SidebandLink(
         created.callId,
         this.deps.sideband,
         {
-          onEvent: (event) => this.onSidebandEvent(event),
+          onEvent: (event) => routeSidebandEvent(event, parts),
           onMalformed: () => this.logger.warn(`session ${this.id}: malformed sideband frame ignored`),
           onLost: (callGone) => void this.end(callGone ? 'upstream_closed' : 'upstream_error'),
         },
         this.logger,
         this.deps.reattach ?? DEFAULT_REATTACH,
       );
-      this.configWatch = new ConfigWatch(guard, {
-        send: (event) => void this.link?.send(event),
-        end: (reason) => void this.end(reason),
-        warn: (message) => this.logger.warn(`session ${this.id}: ${message}`),
-      });
       await this.link.attach();
       if (this.endRequested) return this.teardown(this.endRequested);
 
       this.state = 'live';
       this.liveAt = performance.now();
       this.client.send({ type: 'session.started', sessionId: this.id, sdp: created.answer, model: factory.model, voice: this.voice, limits: this.deps.cost.limits() });
-      this.deps.onLive?.(this);
       this.logger.log(`session ${this.id} live on call ${created.callId}`);
       if (!this.deps.lifecycle.started(this.client)) void this.end('upstream_error');
     } catch (error) {
@@ -260,51 +210,12 @@ export class VoiceSession {
     }
   }
 
-  // ---- the sideband -------------------------------------------------------------------------
-
-  private onSidebandEvent(event: SidebandEvent): void {
-    switch (event.type) {
-      case 'session.created':
-      case 'session.updated':
-        this.voiceChange.onConfig(event.session);
-        if (this.state !== 'ending' && this.state !== 'ended') this.configWatch?.onConfig(event.session, event.type === 'session.created');
-        break;
-      case 'response.created':
-        this.tools.responseCreated();
-        break;
-      case 'response.output_item.done':
-        this.tools.itemDone(String(event.response_id ?? ''), event.item);
-        break;
-      case 'response.done':
-        this.onResponseDone(event.response);
-        break;
-      case 'conversation.item.input_audio_transcription.completed':
-        this.metering?.transcription(event);
-        break;
-      case 'output_audio_buffer.started':
-      case 'response.output_audio.delta':
-      case 'response.output_audio_transcript.delta':
-        this.voiceChange.spoke = true;
-        break;
-      case 'error':
-        this.onUpstreamError(event.error);
-        break;
-      default:
-        break;
-    }
-  }
-
-  private onResponseDone(response: unknown): void {
-    this.tools.responseDone(response);
-    const { output } = (response ?? {}) as { output?: unknown };
-    if (Array.isArray(output) && output.some((item: { type?: unknown }) => item?.type === 'message')) this.voiceChange.spoke = true;
-    this.metering?.response(response);
-  }
-
-  private onUpstreamError(error: unknown): void {
-    const { code, message, event_id: eventId } = (error ?? {}) as { code?: unknown; message?: unknown; event_id?: unknown };
-    if (this.voiceChange.onError(code, eventId)) return;
-    this.logger.warn(`session ${this.id}: OpenAI reported ${String(code ?? 'an error')}: ${String(message ?? '').slice(0, 200)}`);
+  /** What acts on the sideband's events once the call exists. */
+  private callParts(guard: SessionConfigGuard): CallParts {
+    const warn = (message: string) => this.logger.warn(`session ${this.id}: ${message}`);
+    const config = new ConfigWatch(guard, { send: (event) => void this.link?.send(event), end: (reason) => void this.end(reason), warn });
+    const ending = () => this.state === 'ending' || this.state === 'ended';
+    return { tools: this.tools, voice: this.voiceChange, metering: this.metering, config, ending, warn };
   }
 
   private runTool(name: string, argumentsJson: string) {
