@@ -48,9 +48,7 @@ function connect(now = { t: 0 }) {
     ['en-US'],
     // The rate-limit module's bucket for RATE_LIMIT_SESSION_MESSAGES' default, on the test's clock.
     new TokenBucket(DEFAULT_MESSAGE_RULE, () => now.t),
-    DEFAULT_CONNECTION_LIMITS,
-    quiet,
-    () => now.t,
+    { limits: DEFAULT_CONNECTION_LIMITS, logger: quiet, now: () => now.t },
   );
   const received: unknown[] = [];
   return { socket, connection, received, now };

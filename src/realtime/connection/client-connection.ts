@@ -23,6 +23,13 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   hardBufferedBytes: 256 * 1024,
 };
 
+export interface ConnectionOptions {
+  limits?: ConnectionLimits;
+  logger?: Logger;
+  /** Monotonic ms (tests move it by hand). */
+  now?: () => number;
+}
+
 /** Messages that arrive while the connection gate is still deciding are kept (a few). */
 const MAX_EARLY_MESSAGES = 4;
 
@@ -46,6 +53,9 @@ export class ClientConnection implements SessionClient {
   private dropWindowStart = 0;
   private dropsInWindow = 0;
   private lastThrottleNotice = -Infinity;
+  private readonly limits: ConnectionLimits;
+  private readonly logger: Logger;
+  private readonly now: () => number;
   private idleTimer?: NodeJS.Timeout;
   private killTimer?: NodeJS.Timeout;
 
@@ -54,10 +64,11 @@ export class ClientConnection implements SessionClient {
     readonly identity: ClientIdentity,
     readonly languages: string[],
     private readonly bucket: MessageBucket,
-    private readonly limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
-    private readonly logger = new Logger(ClientConnection.name),
-    private readonly now: () => number = () => performance.now(),
+    options: ConnectionOptions = {},
   ) {
+    this.limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
+    this.logger = options.logger ?? new Logger(ClientConnection.name);
+    this.now = options.now ?? (() => performance.now());
     socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     socket.on('pong', () => (this.alive = true));
     // ws reports protocol violations (1009 oversize, bad UTF-8) here, then closes the socket.

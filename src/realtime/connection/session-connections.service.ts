@@ -63,7 +63,7 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
       this.identity.of(req),
       preferredLanguages(req.headers['accept-language']),
       this.messages.forConnection(),
-      DEFAULT_CONNECTION_LIMITS,
+      { limits: DEFAULT_CONNECTION_LIMITS },
     );
     this.connections.add(connection);
     this.metrics.connectionOpened();
