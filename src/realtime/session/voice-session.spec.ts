@@ -273,4 +273,16 @@ describe('VoiceSession', () => {
     expect(h.hangupsLater).toEqual(['rtc_1']);
     expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'client' }]);
   });
+
+  it('ends once however many causes arrive: the first reason wins, one hang-up, one session.ended', async () => {
+    const h = harness({ verdict: { end: true, reason: 'budget_exceeded', update: { sessionCostUsd: 5.01, budgetUsd: 5 } } });
+    await h.session.start(OFFER);
+    h.emit({ type: 'response.done', response: { id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 1 } } });
+    await flush();
+    const outcomes = await Promise.all([h.session.end('client'), h.session.end('shutdown'), h.session.finished]);
+    expect(outcomes.map((outcome) => outcome.reason)).toEqual(['budget_exceeded', 'budget_exceeded', 'budget_exceeded']);
+    expect(h.ended).toEqual(['budget_exceeded']);
+    expect(h.hangups).toEqual(['rtc_1']);
+    expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'budget_exceeded' }]);
+  });
 });
