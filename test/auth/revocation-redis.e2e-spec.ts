@@ -100,7 +100,7 @@ describe('revocation list shared through Redis', () => {
     try {
       const started = Date.now();
       expect(await a.authenticator.authenticate(cookie(token))).toMatchObject({ admitted: false, code: 'upstream_error', retryAfterSec: 5 });
-      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(Date.now() - started).toBeLessThan(2_500); // fails fast, not at a hung command's end
       expect((await revoke(a, { jti: 'during-outage' })).status).toBe(503);
     } finally {
       await redis.launch();

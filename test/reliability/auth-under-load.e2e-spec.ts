@@ -105,7 +105,7 @@ describe('auth under load (built app, AUTH_REQUIRED, Redis)', () => {
     await Promise.all(victims.map(({ client }) => client.closedPromise));
     const endedAfter = performance.now() - revokedAt;
     console.log(`ten revocations: every conversation ended ${Math.round(endedAfter)} ms after the first revoke`);
-    expect(endedAfter).toBeLessThan(2_000); // ten revocations sent one after another, each ≤ 1 s
+    expect(endedAfter).toBeLessThan(6_000); // ten revocations one after another; ~100 ms when idle
     expect(victims.map(({ client }) => client.endedReason)).toEqual(Array(10).fill('revoked'));
     await waitFor(() => victims.every(({ call }) => call.endedBy === 'hangup'));
     // A revoked token cannot come back.
