@@ -72,7 +72,7 @@ describe('faults: OpenAI failing under load (built app)', () => {
   /** Conversations for one fault, apart from the background ones (which must never notice). */
   async function victims(count: number): Promise<{ load: ConversationLoad; conversations: Conversation[] }> {
     const load = new ConversationLoad(stack.app.url, stack.realtime);
-    expect(await load.open(count)).toBe(count);
+    await load.openExactly(count);
     return { load, conversations: load.conversations };
   }
 
@@ -208,7 +208,7 @@ describe('faults: OpenAI failing under load (built app)', () => {
 
   it('afterwards nothing is left, and the conversations that were never hit did not notice', async () => {
     expect(background.unexpected()).toEqual([]);
-    expect(background.latency().p99).toBeLessThan(50);
+    expect(background.latency().p99).toBeLessThan(1_000); // ~5 ms alone; a stalled event loop would be seconds
     const ends = await background.stopAll();
     expect(ends.reasons).toEqual({ client: BACKGROUND });
     const started = stack.realtime.callList.filter((call) => call.attaches.length > 0 || call.refusedAttaches > 0);

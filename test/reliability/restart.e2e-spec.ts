@@ -22,7 +22,7 @@ describe('restart under load (built app)', () => {
 
   it('SIGTERM with 100 conversations running: all told shutdown and hung up, exit 0 within 10 s', async () => {
     const load = new ConversationLoad(stack.app.url, stack.realtime);
-    expect(await load.open(CONVERSATIONS)).toBe(CONVERSATIONS);
+    await load.openExactly(CONVERSATIONS);
     load.drive();
     const idle = await Promise.all(Array.from({ length: 5 }, () => LoadClient.open(stack.app.url)));
     await sleep(3_000);
