@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { storageConfig } from '../config/storage.config';
@@ -38,13 +38,25 @@ export function createLocalStore(store: StateStore, clock: Clock): MemoryStore |
   return local;
 }
 
-/** Closes the Redis connections (or stops the sweepers) after the servers have stopped. */
+/**
+ * Before the server listens: waits (boundedly) until the event subscriptions other modules made in
+ * onModuleInit are confirmed, so an event published the moment this instance serves reaches it.
+ * After the servers have stopped: closes the Redis connections (or stops the sweepers).
+ */
 @Injectable()
-class StoreCloser implements OnApplicationShutdown {
+class StoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+
   constructor(
     @InjectStore() private readonly store: StateStore,
     @InjectLocalStore() private readonly local: MemoryStore | null,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!(await this.store.subscriptionsReady(REDIS_BOOT_WAIT_MS))) {
+      this.logger.warn('Cross-instance events are not subscribed yet; until they are, revocations and breaker openings from other instances arrive by the periodic re-check');
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.store instanceof RedisStore) await this.store.close();
@@ -61,7 +73,7 @@ class StoreCloser implements OnApplicationShutdown {
       useFactory: createStateStore,
     },
     { provide: LOCAL_STORE, inject: [STATE_STORE, Clock], useFactory: createLocalStore },
-    StoreCloser,
+    StoreLifecycle,
   ],
   exports: [STATE_STORE, LOCAL_STORE],
 })
