@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const app = configureApp(await createApp(), { enableShutdownHooks: true });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
 
-  // Contract §8: whatever the shutdown hooks are waiting on, the process is gone within 10 s.
+  // README, "Stopping": whatever the shutdown hooks are waiting on, the process is gone within 10 s.
   process.once('SIGTERM', () => setTimeout(() => process.exit(1), config.shutdownDeadlineMs).unref());
 
   await app.listen(config.port, config.host);

@@ -12,7 +12,7 @@ import { SessionAuthenticatorService } from './session-authenticator.service';
 import { TokenVerifier } from './token-verifier.service';
 
 /**
- * Optional JWT authentication (contract §9): token verification, the jti revocation list with its
+ * Optional JWT authentication (docs/authentication.md): token verification, the jti revocation list with its
  * admin endpoint, and SESSION_AUTHENTICATOR for the /session gate. Global, so the realtime module
  * injects the token without importing this module.
  */

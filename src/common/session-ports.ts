@@ -45,7 +45,7 @@ export const TOOL_LIMITER = Symbol('TOOL_LIMITER');
 // ---------------------------------------------------------------------------------------------
 // Cost protection (CostModule provides SESSION_COST)
 
-/** The payload of a `cost.updated` message (contract §3), plus warnings. */
+/** The payload of a `cost.updated` message (docs/protocol.md), plus warnings. */
 export interface CostUpdate {
   sessionCostUsd: number;
   budgetUsd: number;
@@ -86,7 +86,7 @@ export interface SessionCost {
    * `release()`.
    */
   admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision>;
-  /** The per-session limits (contract §3 `limits`). */
+  /** The per-session limits (docs/protocol.md, `session.started.limits`). */
   limits(): SessionLimits;
   /** The call is live: the duration clock and its warnings start now. */
   started(sessionId: string): void;
@@ -152,7 +152,7 @@ export interface ToolCatalog {
 export const TOOL_CATALOG = Symbol('TOOL_CATALOG');
 
 // ---------------------------------------------------------------------------------------------
-// Authentication (AuthModule provides SESSION_AUTHENTICATOR; contract §9)
+// Authentication (AuthModule provides SESSION_AUTHENTICATOR; docs/authentication.md)
 
 /** The person a session runs for, from a verified token. */
 export interface AuthenticatedUser {

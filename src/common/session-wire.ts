@@ -1,4 +1,4 @@
-// The /session vocabulary both ends share (contract §3): the server sends these values and the
+// The /session vocabulary both ends share (docs/protocol.md): the server sends these values and the
 // page (views/src) explains each one. No imports, so the page's build can use it as is.
 
 /** Why a session ended (`session.ended.reason`). */

@@ -15,6 +15,6 @@ export const appConfig = registerAs('app', () => ({
   host: readEnv('HOST') ?? '0.0.0.0',
   logLevel: readEnv('LOG_LEVEL') ?? 'info',
   version: packageVersion(),
-  /** SIGTERM must end with the process gone within this many ms (contract §8). */
+  /** SIGTERM must end with the process gone within this many ms (README, "Stopping"). */
   shutdownDeadlineMs: 10_000,
 }));

@@ -48,7 +48,7 @@ const parsePort = (text: string) => parseInteger(text, 0, 65535);
 const parseHours = (text: string) => parsePositiveDecimal(text);
 
 /**
- * Every variable of contract §1 and §9, plus the few tuning knobs documented in .env.example.
+ * Every variable of the README's configuration table, plus the few tuning knobs documented in .env.example.
  * All optional: defaults live in the *.config.ts namespaces. Values are strings as they come
  * from the environment; each namespace parses them with the same parsers used here.
  */

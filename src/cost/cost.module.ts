@@ -16,7 +16,7 @@ import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
 
 /**
- * Cost protection (contract §5): prices, metering, the shared ledger, admission, the duration
+ * Cost protection (docs/cost-protection.md): prices, metering, the shared ledger, admission, the duration
  * watchdog and the circuit breaker. Exports SESSION_COST for the realtime module and UsageMeter
  * for anything that needs a price.
  */

@@ -27,7 +27,7 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
 }
 
 /**
- * Rate limits (contract §1–§3): the global HTTP guard on `@RateLimit` routes, and the two ports
+ * Rate limits (docs/rate-limits.md): the global HTTP guard on `@RateLimit` routes, and the two ports
  * the session side injects — CONNECT_LIMITER (the /session gate) and TOOL_LIMITER (tool calls).
  * Global, so RealtimeModule and ToolsModule inject the tokens without importing this module.
  */

@@ -4,11 +4,11 @@ import type { WebSocket } from 'ws';
 import { SessionConnectionsService } from './connection/session-connections.service';
 
 export const SESSION_PATH = '/session';
-/** Contract §3: a larger frame closes the socket with 1009. */
+/** docs/protocol.md: a larger frame closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 /**
- * `/session`: one WebSocket per conversation, raw JSON text frames `{type, ...}` (contract §3).
+ * `/session`: one WebSocket per conversation, raw JSON text frames `{type, ...}` (docs/protocol.md).
  * The gateway only hands each socket over; SessionWsAdapter checks the upgrade, the
  * connections service reads the frames, the sessions service runs the conversation.
  */

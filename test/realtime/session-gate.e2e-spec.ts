@@ -2,7 +2,7 @@ import { BrowserSocket, TEST_OFFER } from './support/browser-socket';
 import { metricValue } from './support/metrics';
 import { RealtimeApp, startRealtimeApp } from './support/realtime-app';
 
-// The connection gate, over real sockets: every refusal of contract §3 with its HTTP status or
+// The connection gate, over real sockets: every refusal of docs/protocol.md with its HTTP status or
 // error code and close code — and not one call created upstream for any of them.
 
 describe('/session gate: origin at the upgrade', () => {

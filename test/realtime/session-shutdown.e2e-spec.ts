@@ -8,7 +8,7 @@ import { ROOMY_LIMITS } from './support/realtime-app';
 
 // SIGTERM on the built service (`node dist/main.js`, what the container runs): new sessions are
 // refused, every conversation ends with `shutdown` and its call is hung up, the process exits
-// within 10 s (contract §8). Needs `npm run build` (npm test does it).
+// within 10 s (README, "Stopping"). Needs `npm run build` (npm test does it).
 
 describe('/session on SIGTERM (built app)', () => {
   let fake: FakeOpenAI;

@@ -1,6 +1,6 @@
 import type { RefusalCode } from '../../common/gate-decision';
 
-// WebSocket close codes of /session (contract §3).
+// WebSocket close codes of /session (docs/protocol.md).
 export const CloseCode = {
   /** The conversation ended (after `session.ended`). */
   Normal: 1000,

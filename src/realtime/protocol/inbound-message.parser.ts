@@ -4,7 +4,7 @@ import { SessionStopDto } from '../dto/session-stop.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
 import type { ErrorCode } from './server-messages';
 
-// Browser → server messages of /session (contract §3): one DTO per type, validated with
+// Browser → server messages of /session (docs/protocol.md): one DTO per type, validated with
 // class-validator before anything acts on them. Messages are flat JSON objects; nested values,
 // unknown fields and prototype-shaped keys are refused before the DTO is built, so nothing
 // downstream ever walks attacker-shaped structures. Unknown fields are refused against each

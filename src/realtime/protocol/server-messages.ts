@@ -2,9 +2,9 @@ import type { Refusal, RefusalCode } from '../../common/gate-decision';
 import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
 import type { SessionErrorCode } from '../../common/session-wire';
 
-// Server → browser messages of /session (contract §3). JSON text frames `{type, ...}`.
+// Server → browser messages of /session (docs/protocol.md). JSON text frames `{type, ...}`.
 
-/** `error.code` values (contract §3). */
+/** `error.code` values (docs/protocol.md). */
 export type ErrorCode = SessionErrorCode;
 
 export interface SessionStartedMessage {
@@ -80,7 +80,7 @@ export function refusalMessage(refusal: Refusal & { loginUrl?: string }): ErrorM
   return refusal.loginUrl === undefined ? message : { ...message, loginUrl: refusal.loginUrl };
 }
 
-/** The browser-facing code of a gate refusal (contract §3 has no origin/shutdown codes). */
+/** The browser-facing code of a gate refusal (docs/protocol.md has no origin/shutdown codes). */
 export function errorCodeForRefusal(code: RefusalCode): ErrorCode {
   if (code === 'forbidden_origin') return 'unauthorized';
   if (code === 'shutting_down') return 'upstream_error';

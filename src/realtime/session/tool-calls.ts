@@ -2,7 +2,7 @@ import type { ToolOutcome } from '../../common/session-ports';
 import type { ToolCalledMessage, ToolResultMessage } from '../protocol/server-messages';
 
 // Function calls of one session, read from the sideband. The rules the original product learned
-// the hard way (original-duck-e.md §11.1 #9, §11.2 #42–43):
+// the hard way:
 // - run a call only from a completed item, and each call_id exactly once (the same call shows
 //   up in response.output_item.done and again in response.done);
 // - every call gets an output — an unknown tool or a failure is an error output, never silence;
