@@ -1,11 +1,12 @@
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { SESSION_WIRE_LIMITS } from '../common/session-wire';
 import { SessionConnectionsService } from './connection/session-connections.service';
 
 export const SESSION_PATH = '/session';
-/** docs/protocol.md: a larger frame closes the socket with 1009. */
-export const MAX_FRAME_BYTES = 64 * 1024;
+/** A larger frame closes the socket with 1009. */
+export const MAX_FRAME_BYTES = SESSION_WIRE_LIMITS.maxFrameBytes;
 
 /**
  * `/session`: one WebSocket per conversation, raw JSON text frames `{type, ...}` (docs/protocol.md).

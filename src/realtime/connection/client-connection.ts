@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import type { AuthenticatedUser, ClientIdentity } from '../../common/session-ports';
+import { SESSION_WIRE_LIMITS } from '../../common/session-wire';
 import { CloseCode } from '../protocol/close-codes';
 import { InboundMessage, parseInboundMessage } from '../protocol/inbound-message.parser';
 import { errorMessage, ServerMessage } from '../protocol/server-messages';
@@ -21,11 +22,11 @@ export interface ConnectionLimits {
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  burst: 20,
-  perSecond: 5,
-  floodDrops: 100,
-  softBufferedBytes: 16 * 1024,
-  hardBufferedBytes: 256 * 1024,
+  burst: SESSION_WIRE_LIMITS.messageBurst,
+  perSecond: SESSION_WIRE_LIMITS.messagesPerSecond,
+  floodDrops: SESSION_WIRE_LIMITS.floodDropsPerSecond,
+  softBufferedBytes: SESSION_WIRE_LIMITS.softBufferedBytes,
+  hardBufferedBytes: SESSION_WIRE_LIMITS.hardBufferedBytes,
 };
 
 /** Messages that arrive while the connection gate is still deciding are kept (a few). */

@@ -45,7 +45,7 @@ export class ConnectionGate {
     }
     if (!decision.admitted) return decision;
     if (!this.calls.configured) {
-      return refuse('not_configured', 'Conversations are not available: the operator has not configured an OpenAI key.', 60);
+      return refuse('not_configured', 'Conversations are not available: the operator has not configured an OpenAI key.');
     }
     return ADMITTED;
   }

@@ -1,4 +1,5 @@
 import { validateSync, ValidationError } from 'class-validator';
+import type { SessionClientMessageType } from '../../common/session-wire';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
@@ -15,13 +16,14 @@ export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto;
 
 export type ParseResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
 
-const DTO_BY_TYPE = {
+type MessageType = SessionClientMessageType;
+
+/** Typed by session-wire.ts's list: a type added there does not compile until it is parsed here. */
+const DTO_BY_TYPE: Record<MessageType, typeof SessionStartDto | typeof VoiceSetDto | typeof SessionStopDto> = {
   'session.start': SessionStartDto,
   'voice.set': VoiceSetDto,
   'session.stop': SessionStopDto,
-} as const;
-
-type MessageType = keyof typeof DTO_BY_TYPE;
+};
 
 /** The fields each message type may carry. */
 const FIELDS: Record<MessageType, readonly string[]> = {

@@ -1,6 +1,6 @@
 import type { Refusal, RefusalCode } from '../../common/gate-decision';
 import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
-import type { SessionErrorCode } from '../../common/session-wire';
+import { SESSION_ERROR_RETRY, type SessionErrorCode } from '../../common/session-wire';
 
 // Server → browser messages of /session (docs/protocol.md). JSON text frames `{type, ...}`.
 
@@ -70,8 +70,11 @@ export type ServerMessage =
   | SessionEndedMessage
   | ErrorMessage;
 
+/** `retryAfterSec` is left off codes that waiting does not fix, whatever the caller passed. */
 export function errorMessage(code: ErrorCode, message: string, retryAfterSec?: number): ErrorMessage {
-  return retryAfterSec === undefined ? { type: 'error', code, message } : { type: 'error', code, message, retryAfterSec };
+  return retryAfterSec === undefined || SESSION_ERROR_RETRY[code] === 'never'
+    ? { type: 'error', code, message }
+    : { type: 'error', code, message, retryAfterSec };
 }
 
 /** The `error` a refused connection gets: the refusal's code, words, retry time and login link. */
