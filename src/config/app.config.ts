@@ -10,10 +10,15 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/** LOG_FORMAT: `auto` picks readable lines on a terminal outside production, JSON otherwise. */
+export type LogFormatSetting = 'auto' | 'json' | 'pretty';
+
 export const appConfig = registerAs('app', () => ({
   port: readParsed('PORT', (t) => parseInteger(t, 0, 65535), '8000'),
   host: readEnv('HOST') ?? '0.0.0.0',
   logLevel: readEnv('LOG_LEVEL') ?? 'info',
+  logFormat: (readEnv('LOG_FORMAT') ?? 'auto') as LogFormatSetting,
+  production: readEnv('NODE_ENV') === 'production',
   version: packageVersion(),
   /** SIGTERM must end with the process gone within this many ms (README, "Stopping"). */
   shutdownDeadlineMs: 10_000,
