@@ -7,7 +7,7 @@ describe('unknown variables', () => {
       expect(families).toContain(prefix);
     }
     // Generic first words of a single known name are not families: other programs use them.
-    expect(families.some((prefix) => 'SESSION_MANAGER'.startsWith(prefix) || 'LOG_DIR'.startsWith(prefix) || 'WEB_CONCURRENCY'.startsWith(prefix))).toBe(false);
+    expect(families.some((prefix) => 'SESSION_MANAGER'.startsWith(prefix) || 'WEB_CONCURRENCY'.startsWith(prefix) || 'HOSTNAME'.startsWith(prefix))).toBe(false);
   });
 
   it('counts a transposition as one edit', () => {
