@@ -22,7 +22,7 @@ export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SI
 
 /**
  * Remember when the first stop signal came and how many conversations were running, and log the
- * line as the process exits (pino writes stdout synchronously, so the line is not lost).
+ * line as the process exits — deadline or not.
  */
 export function reportShutdown(runningConversations: () => number, log: (line: string) => void): void {
   let stop: { signal: string; at: number; conversations: number } | undefined;
@@ -31,7 +31,8 @@ export function reportShutdown(runningConversations: () => number, log: (line: s
       stop ??= { signal, at: Date.now(), conversations: runningConversations() };
     });
   }
-  process.once('exit', (exitCode) => {
+  // First of the exit listeners: pino flushes its buffer in one of its own, which must run after.
+  process.prependOnceListener('exit', (exitCode) => {
     if (!stop) return;
     log(shutdownLine({ signal: stop.signal, conversations: stop.conversations, elapsedMs: Date.now() - stop.at, exitCode }));
   });

@@ -59,5 +59,7 @@ describe('/session on SIGTERM (built app)', () => {
     expect(tookMs).toBeLessThan(10_000);
     expect(realtime.callList.map((call) => call.hangups.length)).toEqual([1, 1, 1]);
     expect(app.output()).toContain('draining 3 session(s) (SIGTERM)');
+    // The operator's last line: why, how many calls ended, how long it took.
+    expect(app.output()).toMatch(/DUCK-E stopped on SIGTERM: 3 conversations ended in \d+\.\d s \(exit 0\)/);
   }, 30_000);
 });
