@@ -18,6 +18,7 @@ export const appConfig = registerAs('app', () => ({
   host: readEnv('HOST') ?? '0.0.0.0',
   logLevel: readEnv('LOG_LEVEL') ?? 'info',
   logFormat: (readEnv('LOG_FORMAT') ?? 'auto') as LogFormatSetting,
+  /** NODE_ENV is the platform's convention, not a DUCK-E setting: read from the real environment only. */
   production: readEnv('NODE_ENV') === 'production',
   version: packageVersion(),
   /** SIGTERM must end with the process gone within this many ms (README, "Stopping"). */

@@ -57,7 +57,6 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MaxLength(255) HOST?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
   @IsOptional() @IsIn(['auto', 'json', 'pretty']) LOG_FORMAT?: string;
-  @IsOptional() @IsString() @MaxLength(64) NODE_ENV?: string;
 
   @IsOptional() @IsString() OPENAI_API_KEY?: string;
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) OPENAI_BASE_URL?: string;
