@@ -36,9 +36,19 @@ async function bootstrap(): Promise<void> {
   logger.log(startupSummary(facts).join('\n'), 'Summary');
 }
 
+/** The start-up failure a newcomer meets first: something else already listens on the port. */
+function portInUse(error: unknown): string | undefined {
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (failure?.code !== 'EADDRINUSE') return undefined;
+  return `port ${failure.port} on ${failure.address} is already in use by another process. Stop it, or set PORT to a free port (e.g. PORT=8001).`;
+}
+
 bootstrap().catch((error: unknown) => {
+  const inUse = portInUse(error);
   if (error instanceof ConfigValidationError) {
     process.stderr.write(`DUCK-E refused to start. ${error.message}\n`);
+  } else if (inUse) {
+    process.stderr.write(`DUCK-E cannot start: ${inUse}\n`);
   } else {
     process.stderr.write(`DUCK-E failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
   }

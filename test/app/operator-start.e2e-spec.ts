@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../support/ports';
-import { MAIN_JS, ROOT, spawnApp } from '../support/spawned-app';
+import { MAIN_JS, ROOT, runBuiltApp, spawnApp } from '../support/spawned-app';
 
 // The operator's first minutes, on the built service exactly as the container runs it: what is
 // missing and what is misspelt is said at start-up, /status says whether conversations can
@@ -64,6 +66,20 @@ describe('the operator starting the service', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/^Unknown variable DUCKE_VOICE in the environment is ignored/));
     // Known names, docker compose's own, and other programs' variables are not reported.
     expect(warnings.filter((line) => /COMPOSE_PROFILES|RATE_LIMIT_MAIN_PAGE|SESSION_MANAGER|PATH/.test(line))).toEqual([]);
+  });
+
+  it('says plainly when the port is taken, and exits 1', async () => {
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      const run = runBuiltApp({ HOST: '127.0.0.1', PORT: String(port) });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`DUCK-E cannot start: port ${port} on 127.0.0.1 is already in use by another process. Stop it, or set PORT`);
+      expect(run.output()).not.toMatch(/at Server\.setupListenHandle/);
+    } finally {
+      holder.close();
+    }
   });
 
   it('logs JSON lines when stdout is not a terminal: the start-up summary without framework chatter, and a shutdown line', async () => {

@@ -1,6 +1,6 @@
 import type { Refusal, RefusalCode } from '../../common/gate-decision';
 import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
-import { SESSION_ERROR_RETRY, type SessionErrorCode } from '../../common/session-wire';
+import { SESSION_ERROR_RETRY, type SessionErrorCode, type SessionServerMessageType } from '../../common/session-wire';
 
 // Server → browser messages of /session (docs/protocol.md). JSON text frames `{type, ...}`.
 
@@ -69,6 +69,10 @@ export type ServerMessage =
   | VoiceChangedMessage
   | SessionEndedMessage
   | ErrorMessage;
+
+/** Compiles only while the messages above are exactly the types session-wire.ts declares. */
+type SameTypes<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SERVER_MESSAGES_MATCH_WIRE: SameTypes<ServerMessage['type'], SessionServerMessageType> = true;
 
 /** `retryAfterSec` is left off codes that waiting does not fix, whatever the caller passed. */
 export function errorMessage(code: ErrorCode, message: string, retryAfterSec?: number): ErrorMessage {
