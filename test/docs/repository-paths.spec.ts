@@ -33,6 +33,19 @@ const outside = [
   ['reliability-security', '.md'].join(''),
 ];
 
+/** The anchors GitHub gives a Markdown file's headings (lower case, punctuation dropped, spaces as hyphens). */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const fenced = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  for (const [, heading] of fenced.matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    let anchor = slug;
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${slug}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
+
 describe('the repository refers to nothing outside itself', () => {
   it('reads a plausible set of files', () => {
     expect(texts.some((file) => file.path === 'README.md')).toBe(true);
@@ -48,14 +61,16 @@ describe('the repository refers to nothing outside itself', () => {
     expect(hits).toEqual([]);
   });
 
-  it('has every relative Markdown link land on a file inside the repository', () => {
+  it('has every relative Markdown link land on a file inside the repository, and on a heading there', () => {
     const broken: string[] = [];
     for (const { path, text } of texts.filter((file) => file.path.endsWith('.md'))) {
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
-        const file = resolve(root, dirname(path), decodeURIComponent(target.split('#')[0]));
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+        const [filePart, anchor] = target.split('#');
+        const file = filePart ? resolve(root, dirname(path), decodeURIComponent(filePart)) : join(root, path);
         const inside = file === root || file.startsWith(root + sep);
         if (!inside || !existsSync(file)) broken.push(`${path}: ${target}`);
+        else if (anchor !== undefined && file.endsWith('.md') && !anchorsOf(readFileSync(file, 'utf8')).has(anchor)) broken.push(`${path}: ${target} (no such heading)`);
       }
     }
     expect(broken).toEqual([]);
