@@ -83,11 +83,7 @@ export const SESSION_WIRE_LIMITS = {
   maxFrameBytes: 64 * 1024,
   /** The longest `session.start` offer accepted (real offers are a few KB). */
   maxOfferChars: 32 * 1024,
-  /** Inbound messages allowed at once… */
-  messageBurst: 20,
-  /** …and per second after that; extra ones are dropped unparsed with one `rate_limited` a second. */
-  messagesPerSecond: 5,
-  /** Messages dropped within one second that make it a flood: closed 1008. */
+  /** Messages dropped within one second (over RATE_LIMIT_SESSION_MESSAGES) that make it a flood: closed 1008. */
   floodDropsPerSecond: 100,
   /** A browser with more unread than this misses `cost.updated` messages (the next carries the total)… */
   softBufferedBytes: 16 * 1024,
