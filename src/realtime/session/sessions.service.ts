@@ -5,7 +5,6 @@ import type { EnforcementEvent, SessionEndReason } from '../../common/session-po
 import { StatusRegistry } from '../../common/status-registry';
 import { realtimeConfig } from '../../config/realtime.config';
 import { HangupRetries } from '../openai/hangup-retries';
-import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
 import { SessionLifecycle } from './session-lifecycle.service';
@@ -57,7 +56,6 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly hangupRetries: HangupRetries,
     private readonly status: StatusRegistry,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
-    private readonly calls: RealtimeCallsClient,
   ) {}
 
   onModuleInit(): void {
@@ -78,7 +76,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   counts(): ConversationCounts {
     const counts: ConversationCounts = { active: 0, starting: 0, ending: 0, hangupsPending: this.hangupRetries.size, accepting: true };
     if (this.draining) Object.assign(counts, { accepting: false, reason: 'shutting_down' });
-    else if (!this.calls.configured) Object.assign(counts, { accepting: false, reason: 'not_configured', message: NOT_CONFIGURED });
+    else if (!this.factory.configured) Object.assign(counts, { accepting: false, reason: 'not_configured', message: NOT_CONFIGURED });
     for (const session of this.sessions.values()) {
       if (session.live) counts.active++;
       else if (session.state === 'ending' || session.state === 'ended') counts.ending++;
