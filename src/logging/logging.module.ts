@@ -6,7 +6,7 @@ import { appConfig } from '../config/app.config';
 import { requestIdOf } from './request-id';
 
 /** Paths whose successful requests are not worth a log line each (probes, assets). */
-const QUIET_PATHS = /^\/(status|metrics|static\/|favicon)/;
+const QUIET_PATHS = /^\/(status|healthz|readyz|metrics|static\/|favicon)/;
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { realtimeConfig } from '../../config/realtime.config';
 import { SESSION_AUTHENTICATOR, SESSION_COST, TOOL_CATALOG } from '../../common/session-ports';
 import type { AuthenticatedUser, EnforcementEvent, SessionAuthenticator, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
+import { ReadinessService } from '../../health/readiness.service';
 import { StatusRegistry } from '../../health/status.registry';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
@@ -49,6 +50,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly metrics: RealtimeMetrics,
     private readonly status: StatusRegistry,
     private readonly hangupRetries: HangupRetries,
+    private readonly readiness: ReadinessService,
   ) {
     this.deps = {
       cost,
@@ -67,9 +69,12 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     this.unsubscribe.push(this.cost.onEnforcement((event) => this.enforce(event)));
     this.unsubscribe.push(this.authenticator.onEnforcement((event) => this.enforce(event)));
     this.status.register('conversations', () => this.counts());
+    this.readiness.register('conversations', () => (this.draining ? 'draining: shutting down, new conversations go to another instance' : undefined));
   }
 
+  /** The first shutdown hook: from here on readiness is 503 and newcomers are refused, before anything else stops. */
   onModuleDestroy(): void {
+    this.draining = true;
     for (const stop of this.unsubscribe.splice(0)) stop();
   }
 
