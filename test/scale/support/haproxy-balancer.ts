@@ -77,16 +77,21 @@ export class HaproxyBalancer {
 
   /** Each server's state as the balancer sees it (stats CSV: "UP", "DOWN", "UP 1/2"…). */
   async states(): Promise<Map<string, ServerState>> {
+    return new Map([...(await this.servers())].map(([name, { status }]) => [name, status]));
+  }
+
+  /** Each server's state and its connections open now (the stats' `scur`). */
+  async servers(): Promise<Map<string, { status: ServerState; current: number }>> {
     const csv = await (await fetch(`http://127.0.0.1:${this.statsPort}/stats;csv`)).text();
     const [header, ...rows] = csv.split('\n').filter(Boolean);
     const columns = header.replace(/^# /, '').split(',');
-    const [px, sv, status] = ['pxname', 'svname', 'status'].map((name) => columns.indexOf(name));
-    const states = new Map<string, ServerState>();
+    const [px, sv, status, scur] = ['pxname', 'svname', 'status', 'scur'].map((name) => columns.indexOf(name));
+    const servers = new Map<string, { status: ServerState; current: number }>();
     for (const row of rows) {
       const cells = row.split(',');
-      if (cells[px] === 'duck_e' && !['FRONTEND', 'BACKEND'].includes(cells[sv])) states.set(cells[sv], cells[status]);
+      if (cells[px] === 'duck_e' && !['FRONTEND', 'BACKEND'].includes(cells[sv])) servers.set(cells[sv], { status: cells[status], current: Number(cells[scur]) });
     }
-    return states;
+    return servers;
   }
 
   async stop(): Promise<void> {
