@@ -91,13 +91,9 @@ describe('three instances behind HAProxy on one Redis (built app)', () => {
     load?.terminateAll();
     for (const client of others) client.terminate();
     await inspector?.close();
-    console.log('stop: balancer');
     await balancer?.stop();
-    console.log('stop: pool');
     await pool?.stop();
-    console.log('stop: redis');
     await redis?.stop();
-    console.log('stop: done');
   }, 60_000);
 
   const byInstance = (conversations: Conversation[]) => pool.instances.map((instance) => conversations.filter(({ call }) => pool.instanceOf(call) === instance).length);
