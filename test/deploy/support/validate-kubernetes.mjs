@@ -5,6 +5,7 @@
 //   node validate-kubernetes.mjs file.yaml… → [{ file, apiVersion, kind, name, schema, errors }]
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import process from 'node:process';
 import { parseAllDocuments } from 'yaml';
 
 const pascal = (text) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../support/spawned-app';
@@ -11,6 +11,8 @@ import { freePort, waitFor } from '../../support/ports';
 // /readyz, retries, X-Forwarded-For, timeouts — is the file as shipped.
 
 export const HAPROXY_TEMPLATE = join(ROOT, 'deploy', 'haproxy', 'haproxy.cfg');
+/** Debian installs it in /usr/sbin, which a non-root PATH may lack. */
+const HAPROXY = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
 
 export interface BackendServer {
   name: string;
@@ -27,7 +29,7 @@ export function configFor(servers: BackendServer[]): string {
 
 /** `haproxy -c`: null when the config is valid, else HAProxy's own words. */
 export function checkConfig(path: string, env: Record<string, string> = {}): string | null {
-  const result = spawnSync('haproxy', ['-c', '-f', path], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync(HAPROXY, ['-c', '-f', path], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 10_000 });
   if (result.error) throw new Error(`could not run haproxy: ${result.error.message} (apt-get install -y haproxy)`);
   return result.status === 0 ? null : `${result.stdout}${result.stderr}`;
 }
@@ -57,7 +59,7 @@ export class HaproxyBalancer {
     const problem = checkConfig(path, env);
     if (problem) throw new Error(`haproxy -c refused the generated config:\n${problem}`);
     // -db: stay in the foreground, so the test owns the process.
-    const child = spawn('haproxy', ['-db', '-f', path], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(HAPROXY, ['-db', '-f', path], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const balancer = new HaproxyBalancer(child, dir, port, statsPort);
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`haproxy exited:\n${balancer.output}`);
