@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,30 @@ describe('deploy/kubernetes', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('no manifest has a field the Kubernetes API does not know (a misspelled one would be silently dropped)', () => {
+    // The JSON schemas allow unknown fields (as the API server does without strict field
+    // validation); the same package's TypeScript types do not: each manifest is type-checked as
+    // an object literal of its kind, beside one with a misspelled field that must be caught.
+    const dir = mkdtempSync(join(ROOT, 'node_modules', '.ducke-kube-types-'));
+    try {
+      const typed = (kind: string, apiVersion: string, body: unknown) =>
+        `import type { I${kind} } from 'kubernetes-models/${apiVersion}/${kind}';\nexport const manifest: I${kind} = ${JSON.stringify(body, null, 2)};\n`;
+      manifests
+        .filter(({ kind }) => kind !== 'Kustomization')
+        .forEach((body, i) => writeFileSync(join(dir, `manifest-${i}-${String(body.kind).toLowerCase()}.ts`), typed(body.kind, body.apiVersion, body)));
+      const misspelled = structuredClone(manifest('Deployment'));
+      misspelled.spec.template.spec.terminationGracePeriodSecond = 20;
+      writeFileSync(join(dir, 'misspelled.ts'), typed('Deployment', 'apps/v1', misspelled));
+      const files = readdirSync(dir).map((file) => join(dir, file));
+      const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', ...files], { encoding: 'utf8', timeout: 120_000 });
+      const errors = tsc.stdout.split('\n').filter((line) => line.includes('error TS'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/misspelled\.ts.*terminationGracePeriodSecond/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('the kustomization lists every manifest', () => {
     const kustomization = parse(readFileSync(join(KUBE_DIR, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
