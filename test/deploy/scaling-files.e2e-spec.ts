@@ -48,7 +48,9 @@ describe('compose `scale` profile', () => {
     expect(pool.profiles).toEqual(['scale']);
     expect(balancer.profiles).toEqual(['scale']);
     expect(compose.services.redis.profiles).toContain('scale');
-    expect(pool.deploy.replicas).toBe('${DUCKE_INSTANCES:-3}');
+    expect(pool.deploy.replicas).toBe(3);
+    // Up to this many members are found by the balancer's server-template.
+    expect(Number(/^\s*server-template app 1-(\d+) /m.exec(readFileSync(HAPROXY_TEMPLATE, 'utf8'))?.[1])).toBeGreaterThanOrEqual(pool.deploy.replicas);
     expect(pool.ports).toBeUndefined();
     expect(pool.container_name).toBeUndefined();
     expect(pool.environment.REDIS_URL).toBe('redis://redis:6379/0');

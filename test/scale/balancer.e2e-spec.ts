@@ -233,6 +233,7 @@ describe('three instances behind HAProxy on one Redis (built app)', () => {
     expect(before.ledgerUsd).toBeCloseTo(before.toldUsd, 4);
     expect(before.foreignHolds).toEqual([]);
 
+    const retriesBefore = await balancer.retries();
     // New visitors all along, one every 150 ms, as pages that (re)connect.
     const attempts: Attempt[] = [];
     let visiting = true;
@@ -298,6 +299,7 @@ describe('three instances behind HAProxy on one Redis (built app)', () => {
     const upAt = performance.now();
     visiting = false;
     await visitors;
+    const retriesAfter = await balancer.retries();
     const newcomers: Conversation[] = [];
     for (let i = 0; i < 4; i++) newcomers.push(await load.openOne());
     load.conversations.push(...newcomers);
@@ -330,7 +332,7 @@ describe('three instances behind HAProxy on one Redis (built app)', () => {
         `rolling restart of ${targetName} with ${onTarget.length} of ${live().length} conversations on it:`,
         `  SIGTERM → /readyz 503: ${Math.round(unreadyAt - signalled)} ms; → first failed check at HAProxy: ${Math.round(noticedAt - signalled)} ms; → marked DOWN: ${Math.round(downAt - signalled)} ms; → exit (code ${exitCode}): ${Math.round(exitedAt - signalled)} ms; unready → exit ${Math.round(exitedAt - unreadyAt)} ms`,
         `  relaunch → UP at the balancer: ${Math.round(upAt - relaunchedAt)} ms; newcomers on it afterwards: ${newcomers.filter(({ call }) => pool.instanceOf(call) === target).length} of ${newcomers.length}`,
-        `  new sessions tried during the roll: ${during.length}, refused ${refused.length}${refused.length ? ` (${[...new Set(refused.map(({ detail }) => detail))].join(', ')})` : ''}, longest stretch without an admission ${Math.round(longest)} ms`,
+        `  new sessions tried during the roll: ${during.length}, refused ${refused.length}${refused.length ? ` (${[...new Set(refused.map(({ detail }) => detail))].join(', ')})` : ''}, longest stretch without an admission ${Math.round(longest)} ms; HAProxy retried ${retriesAfter.retries - retriesBefore.retries} upgrade(s), ${retriesAfter.redispatches - retriesBefore.redispatches} on another instance`,
         `  spend (ledger / told to browsers): before $${before.ledgerUsd.toFixed(6)} / $${before.toldUsd.toFixed(6)}, after $${after.ledgerUsd.toFixed(6)} / $${after.toldUsd.toFixed(6)}`,
         `  conversations per instance now: ${byInstance(live()).join(' / ')}`,
       ].join('\n'),

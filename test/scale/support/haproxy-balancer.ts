@@ -96,6 +96,15 @@ export class HaproxyBalancer {
     return servers;
   }
 
+  /** The backend's retries and redispatches so far (stats `wretr`, `wredis`): refused upgrades sent elsewhere. */
+  async retries(): Promise<{ retries: number; redispatches: number }> {
+    const csv = await (await fetch(`http://127.0.0.1:${this.statsPort}/stats;csv`)).text();
+    const [header, ...rows] = csv.split('\n').filter(Boolean);
+    const columns = header.replace(/^# /, '').split(',');
+    const backend = rows.map((row) => row.split(',')).find((cells) => cells[columns.indexOf('pxname')] === 'duck_e' && cells[columns.indexOf('svname')] === 'BACKEND');
+    return { retries: Number(backend?.[columns.indexOf('wretr')] ?? 0), redispatches: Number(backend?.[columns.indexOf('wredis')] ?? 0) };
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
