@@ -57,15 +57,23 @@ export class HaproxyBalancer {
     const [port, statsPort] = [await freePort(), await freePort()];
     const env = { DUCKE_LB_BIND: `127.0.0.1:${port}`, DUCKE_LB_STATS_BIND: `127.0.0.1:${statsPort}`, DUCKE_LB_CHECK_INTER: checkInter, DUCKE_LB_MAXCONN: '4000' };
     const problem = checkConfig(path, env);
-    if (problem) throw new Error(`haproxy -c refused the generated config:\n${problem}`);
+    if (problem) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`haproxy -c refused the generated config:\n${problem}`);
+    }
     // -db: stay in the foreground, so the test owns the process.
     const child = spawn(HAPROXY, ['-db', '-f', path], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const balancer = new HaproxyBalancer(child, dir, port, statsPort);
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`haproxy exited:\n${balancer.output}`);
-      const states = await balancer.states();
-      return servers.every(({ name }) => states.get(name) === 'UP');
-    }, 15_000, 50);
+    try {
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`haproxy exited:\n${balancer.output}`);
+        const states = await balancer.states();
+        return servers.every(({ name }) => states.get(name) === 'UP');
+      }, 15_000, 50);
+    } catch (error) {
+      await balancer.stop();
+      throw error;
+    }
     return balancer;
   }
 
@@ -106,7 +114,7 @@ export class HaproxyBalancer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       this.child.kill('SIGKILL');
       await exited;
