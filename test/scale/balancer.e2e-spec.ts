@@ -11,7 +11,7 @@ import { RedisServer } from '../support/redis-server';
 import { HaproxyBalancer } from './support/haproxy-balancer';
 import { Instance, InstancePool } from './support/instance-pool';
 
-// Several instances the way a deployment past one machine runs them (issue 16): three built
+// Several instances the way a deployment past one machine runs them: three built
 // services (`node dist/main.js`) on one real redis-server, behind a real HAProxy running
 // deploy/haproxy/haproxy.cfg, which checks each instance's /readyz and passes the WebSocket
 // upgrade and X-Forwarded-For (TRUST_PROXY names the balancer, 127.0.0.1, and nothing else).
