@@ -1,6 +1,6 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ReadinessService, type Readiness } from './readiness.service';
+import { ReadinessRegistry, type Readiness } from '../common/readiness-registry';
 
 /**
  * Probes for load balancers and orchestrators. Not rate limited per client address (a balancer
@@ -9,7 +9,7 @@ import { ReadinessService, type Readiness } from './readiness.service';
  */
 @Controller()
 export class ProbesController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(private readonly readiness: ReadinessRegistry) {}
 
   /** Liveness: 200 while the process serves HTTP. Restart the container only when this fails. */
   @Get('healthz')

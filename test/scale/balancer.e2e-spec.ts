@@ -1,5 +1,5 @@
 import { ADMIN_TOKEN, AUTH_ENV, postJson } from '../auth/auth-app';
-import { claimsAt, hs256 } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256 } from '../support/test-tokens';
 import { responseUsage } from '../fakes/openai/realtime-events';
 import { get, randomIpv4 } from '../rate-limit/http-get';
 import { Conversation, ConversationLoad } from '../reliability/support/conversation-load';

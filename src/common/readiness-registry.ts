@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { StatusRegistry } from './status.registry';
+import { StatusRegistry } from './status-registry';
 
 /** Why this instance should get no new visitors now, or undefined while it should. Synchronous: a probe costs nothing. */
 export type ReadinessCheck = () => string | undefined;
@@ -11,14 +11,14 @@ export interface Readiness {
 }
 
 /**
- * Readiness for a load balancer or an orchestrator: should new visitors be sent to this
- * instance? Feature modules register the conditions local to this instance (draining on
- * SIGTERM). Refusals every instance shares — the hourly cap, the breaker, Redis unreachable, no
+ * Readiness for a load balancer or an orchestrator (GET /readyz, and /status's `readiness`):
+ * should new visitors be sent to this instance? Feature modules register the conditions local to
+ * this instance (draining on SIGTERM). Refusals every instance shares — the hourly cap, the breaker, Redis unreachable, no
  * OpenAI key — do not make it unready: moving visitors would not help, and with every instance
  * out the balancer would answer its own bare 503 instead of the page's explanation.
  */
 @Injectable()
-export class ReadinessService implements OnModuleInit {
+export class ReadinessRegistry implements OnModuleInit {
   private readonly checks = new Map<string, ReadinessCheck>();
 
   constructor(private readonly status: StatusRegistry) {}
