@@ -1,5 +1,6 @@
 // Builds the cost module's services by hand around a ManualClock and a real MemoryStore, for the
 // unit specs beside this file. Not a spec itself (no tests), and excluded from the build.
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import type { ConfigType } from '@nestjs/config';
 import { Registry } from 'prom-client';
 import { ManualClock } from '../common/clock';
@@ -132,7 +133,7 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
 export const identity = (n = 1, userKey?: string): ClientIdentity => ({ ip: `203.0.113.${n}`, clientKey: `203.0.113.${n}`, userKey });
 
 /** A response.done usage costing exactly `micro` µUSD on gpt-realtime-2 (text output at $24 / 1M). */
-export function usageCosting(micro: number): unknown {
+export function usageCosting(micro: number): RealtimeResponseUsage {
   if (micro % 24 !== 0) throw new Error('pick a multiple of 24 µUSD');
   return { output_tokens: micro / 24, output_token_details: { text_tokens: micro / 24, audio_tokens: 0 } };
 }

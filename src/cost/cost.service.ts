@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { Clock } from '../common/clock';
 import type { GateDecision } from '../common/gate-decision';
 import type {
@@ -9,6 +10,7 @@ import type {
   SessionCost,
   SessionEndReason,
   SessionLimits,
+  TranscriptionUsage,
 } from '../common/session-ports';
 import { StatusRegistry } from '../health/status.registry';
 import { CircuitBreaker } from './circuit-breaker.service';
@@ -102,11 +104,11 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     }
   }
 
-  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: unknown): Promise<MeterVerdict> {
+  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: RealtimeResponseUsage): Promise<MeterVerdict> {
     return this.record(sessionId, 'response', responseId, () => this.meter.priceResponse(model, usage));
   }
 
-  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: unknown): Promise<MeterVerdict> {
+  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: TranscriptionUsage): Promise<MeterVerdict> {
     return this.record(sessionId, 'transcription', itemId, () => this.meter.priceTranscription(model, usage));
   }
 

@@ -1,7 +1,11 @@
+import type { TranscriptionUsage } from '../common/session-ports';
 import { Logger } from '@nestjs/common';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
+
+/** A usage object as it may arrive off the network, whatever the SDK type says. */
+const wire = <T>(value: unknown) => value as T;
 
 // The example usage of OpenAI's realtime-costs guide (reference openai-realtime.md §5.3).
 const GUIDE_USAGE = {
@@ -84,7 +88,7 @@ describe('UsageMeter', () => {
 
     it('reads garbage defensively: nothing to count is free, never an exception or NaN', () => {
       for (const usage of [undefined, null, 'usage', 42, [], { input_tokens: -5, output_tokens: Number.NaN }, { input_token_details: 'x' }]) {
-        expect(meter.priceResponse('gpt-realtime-2', usage)).toEqual({ model: 'gpt-realtime-2', micro: 0, tokens: {} });
+        expect(meter.priceResponse('gpt-realtime-2', wire(usage))).toEqual({ model: 'gpt-realtime-2', micro: 0, tokens: {} });
       }
     });
 
@@ -119,7 +123,7 @@ describe('UsageMeter', () => {
 
   describe('input transcription usage', () => {
     it('prices tokens at the transcription model rates', () => {
-      const usage = { type: 'tokens', total_tokens: 26, input_tokens: 17, output_tokens: 9, input_token_details: { text_tokens: 0, audio_tokens: 17 } };
+      const usage: TranscriptionUsage = { type: 'tokens', total_tokens: 26, input_tokens: 17, output_tokens: 9, input_token_details: { text_tokens: 0, audio_tokens: 17 } };
       // gpt-4o-mini-transcribe: audio in 3.00, text out 5.00 → 17*3 + 9*5 = 96.
       expect(meter.priceTranscription('gpt-4o-mini-transcribe', usage)).toEqual({
         model: 'gpt-4o-mini-transcribe',
@@ -133,11 +137,12 @@ describe('UsageMeter', () => {
     it('prices duration-billed models per second of audio', () => {
       // gpt-realtime-whisper: $0.017 per minute → 3.2 s = 906.67 µUSD → 907.
       expect(meter.priceTranscription('gpt-realtime-whisper', { type: 'duration', seconds: 3.2 }).micro).toBe(907);
-      expect(meter.priceTranscription('whisper-1', { seconds: 60 }).micro).toBe(6_000);
+      // Without its `type` (older API versions): still read as duration.
+      expect(meter.priceTranscription('whisper-1', wire({ seconds: 60 })).micro).toBe(6_000);
     });
 
     it('charges input without a breakdown as audio', () => {
-      expect(meter.priceTranscription('gpt-4o-mini-transcribe', { type: 'tokens', input_tokens: 100 }).micro).toBe(300);
+      expect(meter.priceTranscription('gpt-4o-mini-transcribe', wire({ type: 'tokens', input_tokens: 100 })).micro).toBe(300);
     });
   });
 

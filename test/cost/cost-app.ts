@@ -1,5 +1,6 @@
 // Helpers for the cost module's integration specs: the real app (startTestApp) and its
 // SESSION_COST port, plus usage objects in OpenAI's response.done shape.
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { SESSION_COST, type ClientIdentity, type EnforcementEvent, type SessionCost } from '../../src/common/session-ports';
 import { STATE_STORE } from '../../src/storage/inject-store.decorator';
 import type { StateStore } from '../../src/storage/state-store';
@@ -23,7 +24,7 @@ export async function startCostApp(env: Record<string, string | undefined>): Pro
 export const identity = (n: number, userKey?: string): ClientIdentity => ({ ip: `198.51.100.${n}`, clientKey: `198.51.100.${n}`, userKey });
 
 /** A gpt-realtime-2 `response.usage` costing exactly `usd` (text output at $24 per 1M tokens). */
-export function usageCosting(usd: number): unknown {
+export function usageCosting(usd: number): RealtimeResponseUsage {
   const tokens = Math.round((usd * 1_000_000) / 24);
   return {
     total_tokens: tokens,

@@ -5,7 +5,14 @@ import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
 import { errorCodeForRefusal, errorMessage, ServerMessage } from '../protocol/server-messages';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
-import { SidebandClient, SidebandEvent } from '../openai/sideband.client';
+import type {
+  ConversationItemInputAudioTranscriptionCompletedEvent,
+  RealtimeError,
+  RealtimeResponse,
+  RealtimeServerEvent,
+  SessionCreatedEvent,
+} from 'openai/resources/realtime/realtime';
+import { SidebandClient } from '../openai/sideband.client';
 import { SessionConfigFactory, SessionConfigGuard } from '../session-config/session-config.factory';
 import { DEFAULT_REATTACH, ReattachPolicy, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
@@ -290,7 +297,9 @@ export class VoiceSession {
 
   // ---- the sideband -------------------------------------------------------------------------
 
-  private onSidebandEvent(event: SidebandEvent): void {
+  // Events are the SDK's types, but parsed from the network with only `type` checked: every
+  // handler below reads its fields as if they could be anything.
+  private onSidebandEvent(event: RealtimeServerEvent): void {
     switch (event.type) {
       case 'session.created':
       case 'session.updated':
@@ -321,20 +330,20 @@ export class VoiceSession {
     }
   }
 
-  private onResponseDone(response: unknown): void {
+  private onResponseDone(response: RealtimeResponse | undefined): void {
     this.tools.responseDone(response);
-    const { id, usage, output } = (response ?? {}) as { id?: unknown; usage?: unknown; output?: unknown };
-    if (Array.isArray(output) && output.some((item: { type?: unknown }) => item?.type === 'message')) this.spoke = true;
+    const { id, usage, output } = (response ?? {}) as RealtimeResponse;
+    if (Array.isArray(output) && output.some((item) => (item as { type?: unknown } | null)?.type === 'message')) this.spoke = true;
     if (typeof id === 'string' && usage && typeof usage === 'object') {
       void this.meter(() => this.deps.cost.recordResponseUsage(this.id, this.model, id, usage));
     }
   }
 
-  private onTranscription(event: SidebandEvent): void {
-    const itemId = event.item_id;
-    if (typeof itemId !== 'string' || !event.usage || typeof event.usage !== 'object') return;
+  private onTranscription(event: ConversationItemInputAudioTranscriptionCompletedEvent): void {
+    const { item_id: itemId, usage } = event;
+    if (typeof itemId !== 'string' || !usage || typeof usage !== 'object') return;
     const contentIndex = typeof event.content_index === 'number' ? event.content_index : 0;
-    void this.meter(() => this.deps.cost.recordTranscriptionUsage(this.id, this.transcriptionModel, `${itemId}:${contentIndex}`, event.usage));
+    void this.meter(() => this.deps.cost.recordTranscriptionUsage(this.id, this.transcriptionModel, `${itemId}:${contentIndex}`, usage));
   }
 
   /** Hand usage to the cost module; act on its verdict while the session is live. */
@@ -351,7 +360,7 @@ export class VoiceSession {
     if (verdict.end) this.deps.end(this.id, verdict.reason);
   }
 
-  private onSessionConfig(session: unknown, created: boolean): void {
+  private onSessionConfig(session: SessionCreatedEvent['session'] | undefined, created: boolean): void {
     const voice = (session as { audio?: { output?: { voice?: unknown } } } | undefined)?.audio?.output?.voice;
     if (this.pendingVoice && voice === this.pendingVoice.voice) {
       clearTimeout(this.pendingVoice.timer);
@@ -379,8 +388,8 @@ export class VoiceSession {
     this.link?.send(this.guard.restoreEvent(`ducke_restore_${this.restores}`));
   }
 
-  private onUpstreamError(error: unknown): void {
-    const { code, message, event_id: eventId } = (error ?? {}) as { code?: unknown; message?: unknown; event_id?: unknown };
+  private onUpstreamError(error: RealtimeError | undefined): void {
+    const { code, message, event_id: eventId } = (error ?? {}) as Partial<RealtimeError>;
     if (this.pendingVoice && (eventId === this.pendingVoice.eventId || code === 'cannot_update_voice')) {
       const { voice, timer } = this.pendingVoice;
       clearTimeout(timer);

@@ -31,9 +31,16 @@ interface Route {
 }
 
 /** OpenAI's error body: `{ error: { message, type, code, param } }`. */
-export function sendError(res: ServerResponse, status: number, message: string, code: string | null = null, type = 'invalid_request_error'): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string | null = null,
+  type = 'invalid_request_error',
+  param: string | null = null,
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ error: { message, type, code, param: null } }));
+  res.end(JSON.stringify({ error: { message, type, param, code } }));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
