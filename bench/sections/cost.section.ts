@@ -10,6 +10,7 @@ import { CostService } from '../../src/cost/cost.service';
 import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
 import { EnforcementEvents } from '../../src/cost/enforcement-events';
 import { PriceBook } from '../../src/cost/price-book';
+import { SpendFloor } from '../../src/cost/spend-floor';
 import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
 import { UsageMeter } from '../../src/cost/usage-meter';
 import { StatusRegistry } from '../../src/health/status.registry';
@@ -42,18 +43,21 @@ function costService(store: StateStore, clock: Clock): CostService {
       spendWindowMs: 60 * 60_000,
       sessionReservationUsd: 0.5,
       maxUserCostPerHourUsd: undefined,
+      minUsdPerMinute: undefined, // the default time floor, as in production
+      priceOverrides: {},
     },
     { model: 'gpt-realtime-2', maxOutputTokens: 1024, voice: 'marin', transcriptionModel: 'gpt-4o-mini-transcribe', idleTimeoutMs: 30_000, heartbeatIntervalMs: 20_000 },
   );
   const metrics = createCostMetrics(new Registry());
-  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
+  const prices = new PriceBook(DEFAULT_PRICE_TABLE);
+  const meter = new UsageMeter(prices);
   const sessions = new CostSessions();
   const events = new EnforcementEvents();
   const ledger = new CostLedger(store, settings, clock);
   const breaker = new CircuitBreaker(store, settings, clock, events, sessions, metrics);
   const watchdog = new DurationWatchdog(settings, clock, sessions, events, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics);
-  return new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, events, metrics, new StatusRegistry());
+  return new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, events, metrics, new StatusRegistry(), new SpendFloor(settings, prices));
 }
 
 /** One `response.done` as the realtime gateway reports it: price, de-duplicate, charge the ledger, decide. */

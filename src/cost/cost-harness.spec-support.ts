@@ -20,6 +20,7 @@ import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { EnforcementEvents } from './enforcement-events';
 import { PriceBook } from './price-book';
+import { SpendFloor } from './spend-floor';
 import { DEFAULT_PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
 
@@ -39,6 +40,9 @@ export function costConfigOf(overrides: Partial<CostConfig> = {}): CostConfig {
     spendWindowMs: 60 * MINUTE,
     sessionReservationUsd: 0.5,
     maxUserCostPerHourUsd: undefined,
+    // Off unless a test is about it: the other specs count metered usage only.
+    minUsdPerMinute: 0,
+    priceOverrides: {},
     ...overrides,
   };
 }
@@ -95,7 +99,8 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const settings = settingsOf(overrides);
   const registry = new Registry();
   const metrics = createCostMetrics(registry);
-  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
+  const prices = new PriceBook(DEFAULT_PRICE_TABLE);
+  const meter = new UsageMeter(prices);
   const sessions = new CostSessions();
   const enforcement = new EnforcementEvents();
   const ledger = new CostLedger(switchable.store, settings, clock);
@@ -103,7 +108,8 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const watchdog = new DurationWatchdog(settings, clock, sessions, enforcement, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics);
   const status = new StatusRegistry();
-  const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status);
+  const floor = new SpendFloor(settings, prices);
+  const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status, floor);
   const events: EnforcementEvent[] = [];
   service.onEnforcement((event) => events.push(event));
   return {

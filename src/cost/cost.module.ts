@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { costConfig } from '../config/cost.config';
 import { realtimeConfig } from '../config/realtime.config';
 import { SESSION_COST } from '../common/session-ports';
@@ -12,7 +13,8 @@ import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { EnforcementEvents } from './enforcement-events';
 import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from './price-table';
+import { SpendFloor } from './spend-floor';
 import { UsageMeter } from './usage-meter';
 
 /**
@@ -22,7 +24,11 @@ import { UsageMeter } from './usage-meter';
  */
 @Module({
   providers: [
-    { provide: PRICE_TABLE, useValue: DEFAULT_PRICE_TABLE },
+    {
+      provide: PRICE_TABLE,
+      inject: [costConfig.KEY],
+      useFactory: (cost: ConfigType<typeof costConfig>) => withPriceOverrides(DEFAULT_PRICE_TABLE, cost.priceOverrides),
+    },
     { provide: COST_SETTINGS, inject: [costConfig.KEY, realtimeConfig.KEY], useFactory: buildCostSettings },
     ...COST_METRIC_PROVIDERS,
     CostMetrics,
@@ -33,6 +39,7 @@ import { UsageMeter } from './usage-meter';
     EnforcementEvents,
     CircuitBreaker,
     DurationWatchdog,
+    SpendFloor,
     CostAdmission,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },

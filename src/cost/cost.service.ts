@@ -23,6 +23,7 @@ import { CostMetrics, type LimitReason } from './cost.metrics';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { EnforcementEvents } from './enforcement-events';
 import { formatUsd, toUsd } from './money';
+import { SpendFloor } from './spend-floor';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
 /** Duration checks: a session ends within this long of its limit. */
@@ -30,6 +31,8 @@ const WATCHDOG_MS = 250;
 /** Breaker poll (the safety net behind the announcement), queued-charge retry, gauges. */
 const POLL_MS = 1_000;
 const GAUGE_EVERY_POLLS = 5;
+/** How often live sessions' time floors are charged. */
+const FLOOR_MS = 1_000;
 
 /**
  * The cost module's face to the realtime module (the SESSION_COST port): admission at the
@@ -56,6 +59,7 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     private readonly events: EnforcementEvents,
     private readonly metrics: CostMetrics,
     private readonly status: StatusRegistry,
+    private readonly floor: SpendFloor,
   ) {}
 
   onModuleInit(): void {
@@ -64,13 +68,15 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     this.logger.log(
       `Cost protection ${s.enabled ? 'enforced' : 'DISABLED (metering only)'}: budget ${formatUsd(toUsd(s.budgetMicro))} and ` +
         `${Math.round(s.maxDurationMs / 1000)} s per session, hourly cap ${formatUsd(toUsd(s.hourlyCapMicro))}, ` +
-        `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}; ` +
+        `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}, ` +
+        `time floor ${this.floor.active ? `${formatUsd(toUsd(this.floor.microPerMinute))} per connected minute` : 'off'}; ` +
         `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (prices as of ${this.meter.pricesAsOf()})`,
     );
     this.status.register('sessions', () => this.admission.acceptance());
     if (s.enabled) {
       this.stopListening = this.breaker.listen();
       this.timers.push(setInterval(() => this.watchdog.check(), WATCHDOG_MS).unref());
+      if (this.floor.active) this.timers.push(setInterval(() => void this.chargeFloors(), FLOOR_MS).unref());
     }
     this.timers.push(setInterval(() => void this.poll(), POLL_MS).unref());
   }
@@ -153,10 +159,28 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     const priced = price();
     this.metrics.charged(priced);
     session.meteredMicro += priced.micro;
-    const totals = await this.ledger.charge(sessionId, priced.micro, session.identity?.userKey);
-    session.spentMicro = Math.max(session.spentMicro, session.meteredMicro, totals.sessionMicro ?? 0);
+    // Only what raises the counted spend: usage the time floor already charged is not added twice.
+    const totals = await this.ledger.charge(sessionId, this.floor.due(session, now), session.identity?.userKey);
+    session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
     if (totals.hourlyMicro !== undefined) await this.checkBreaker(totals.hourlyMicro);
     return this.verdict(session, this.clock.now());
+  }
+
+  /** The time floor of every live session, charged where it exceeds what was metered; ends those over budget. */
+  async chargeFloors(): Promise<void> {
+    const now = this.clock.now();
+    for (const session of [...this.sessions.all()]) {
+      const micro = this.floor.due(session, now);
+      if (micro <= 0) continue;
+      if (session.chargedMicro - micro <= session.meteredMicro) {
+        this.logger.log(`session ${session.id}: spend counted at the time floor (metered ${formatUsd(toUsd(session.meteredMicro))} so far)`);
+      }
+      const totals = await this.ledger.charge(session.id, micro, session.identity?.userKey);
+      session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
+      if (totals.hourlyMicro !== undefined) await this.checkBreaker(totals.hourlyMicro);
+      const verdict = this.verdict(session, this.clock.now());
+      if (verdict.end) this.events.emit({ kind: 'end', sessionId: session.id, reason: verdict.reason });
+    }
   }
 
   private async checkBreaker(hourlyMicro: number): Promise<void> {
@@ -198,5 +222,5 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
 }
 
 function transientSession(id: string, now: number): CostSession {
-  return { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
+  return { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, chargedMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
 }

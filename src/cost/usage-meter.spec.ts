@@ -1,7 +1,7 @@
 import type { TranscriptionUsage } from '../common/session-ports';
 import { Logger } from '@nestjs/common';
-import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
+import { PriceBook, UnpricedModelError } from './price-book';
+import { DEFAULT_PRICE_TABLE, withPriceOverrides } from './price-table';
 import { UsageMeter } from './usage-meter';
 
 /** A usage object as it may arrive off the network, whatever the SDK type says. */
@@ -100,24 +100,28 @@ describe('UsageMeter', () => {
     });
   });
 
-  describe('an unknown model', () => {
-    it('is priced at the most expensive known rate of each kind and logged once', () => {
-      const usage = { input_token_details: { text_tokens: 1000, audio_tokens: 1000 }, output_token_details: { text_tokens: 1000, audio_tokens: 1000 } };
-      const priced = meter.priceResponse('gpt-realtime-9', usage);
-      // Highest known: text in 5.00 (gpt-5.5), audio in 32.00, text out 30.00 (gpt-5.5), audio out 64.00.
-      expect(priced).toMatchObject({ model: 'gpt-realtime-9', micro: 1000 * (5 + 32 + 30 + 64) });
-      for (const known of Object.keys(DEFAULT_PRICE_TABLE.models)) {
-        expect(priced.micro).toBeGreaterThanOrEqual(meter.priceResponse(known, usage).micro);
-      }
-      meter.priceResponse('gpt-realtime-9', usage);
-      meter.priceTranscription('gpt-realtime-9', { type: 'duration', seconds: 60 });
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0][0]).toContain('gpt-realtime-9');
+  describe('a model missing from the price book', () => {
+    it('is refused, never charged by guess (the configuration check stops it at start)', () => {
+      const usage = { output_token_details: { text_tokens: 1000 } };
+      expect(() => meter.priceResponse('gpt-realtime-9', usage)).toThrow(UnpricedModelError);
+      expect(() => meter.priceTranscription('some-new-asr', { type: 'duration', seconds: 60 })).toThrow('No price for model "some-new-asr"');
+      expect(() => meter.priceBackend({ id: 'r', model: 'gpt-9', inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, webSearchCalls: 0 })).toThrow(UnpricedModelError);
     });
 
-    it('is never free for duration-billed transcription either', () => {
-      // Highest per-minute rate known: gpt-realtime-whisper at $0.017.
-      expect(meter.priceTranscription('some-new-asr', { type: 'duration', seconds: 60 }).micro).toBe(17_000);
+    it('names why for the SDK transcription models that have no published price', () => {
+      expect(() => meter.priceTranscription('gpt-transcribe', { type: 'duration', seconds: 1 })).toThrow('OpenAI had published no price for it');
+    });
+
+    it('prices dated snapshots as their alias (the SDK names gpt-4o-mini-transcribe-2025-12-15)', () => {
+      const usage: TranscriptionUsage = { type: 'tokens', total_tokens: 26, input_tokens: 17, output_tokens: 9 };
+      expect(meter.priceTranscription('gpt-4o-mini-transcribe-2025-12-15', usage)).toEqual(meter.priceTranscription('gpt-4o-mini-transcribe', usage));
+    });
+
+    it('is priced from COST_PRICE_OVERRIDES when given, which also corrects a built-in price', () => {
+      const table = withPriceOverrides(DEFAULT_PRICE_TABLE, { 'gpt-realtime-9': { textOut: 30, audioOut: 80 }, 'gpt-realtime-2': { textOut: 1 } });
+      const overridden = new UsageMeter(new PriceBook(table));
+      expect(overridden.priceResponse('gpt-realtime-9', { output_token_details: { text_tokens: 1000, audio_tokens: 1000 } })).toMatchObject({ model: 'gpt-realtime-9', micro: 110_000 });
+      expect(overridden.priceResponse('gpt-realtime-2', { output_token_details: { text_tokens: 1000 } }).micro).toBe(1_000);
     });
   });
 

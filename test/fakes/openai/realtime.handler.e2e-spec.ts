@@ -144,8 +144,8 @@ describe('fake OpenAI Realtime API', () => {
     socket.send(JSON.stringify({ type: 'session.update', session: { audio: { output: { voice: 'cedar' } } } }));
     await waitFor(() => events.some((event) => event.type === 'error' && (event.error as { param: string }).param === 'session.type'));
     socket.send(JSON.stringify({ type: 'session.update', event_id: 'evt_typo', session: { type: 'realtime', audio: { output: { voice: 'cedar', sped: 2 } } } }));
-    const refused = await waitFor(() => events.find((event) => event.type === 'error' && (event.error as { event_id: string }).event_id === 'evt_typo'));
-    expect(refused.error).toMatchObject({ type: 'invalid_request_error', code: 'unknown_parameter', param: 'session.audio.output.sped' });
+    const typo = await waitFor(() => events.find((event) => event.type === 'error' && (event.error as { event_id: string }).event_id === 'evt_typo'));
+    expect(typo.error).toMatchObject({ type: 'invalid_request_error', code: 'unknown_parameter', param: 'session.audio.output.sped' });
     socket.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 'cedar' } } } }));
     const updated = await waitFor(() => events.find((event) => event.type === 'session.updated'));
     expect(updated.session).toMatchObject({ type: 'realtime', audio: { output: { voice: 'cedar' } } });
