@@ -36,6 +36,8 @@ const CONFIG: ConfigType = {
   openMeteoGeocodingUrl: 'https://geocoding-api.open-meteo.com/v1',
   openMeteoForecastUrl: 'https://api.open-meteo.com/v1',
   weatherApiBaseUrl: 'https://api.weatherapi.com/v1',
+  openMeteoApiKey: undefined,
+  weatherApiMaxForecastDays: 3,
 };
 type ConfigType = ReturnType<typeof weatherConfig>;
 
