@@ -206,7 +206,7 @@ describe('fuzzed tool arguments (fast-check, 10,000 runs per tool, fixed seed)',
     return registry;
   }
   const openMeteo = registryWith(new OpenMeteoSource(new OpenMeteoClient(CONFIG, http)));
-  const weatherApi = registryWith(new WeatherApiSource(new WeatherApiClient(CONFIG, http)));
+  const weatherApi = registryWith(new WeatherApiSource(new WeatherApiClient(CONFIG, http), CONFIG));
 
   beforeAll(() => {
     Logger.overrideLogger(false);
