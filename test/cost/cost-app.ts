@@ -14,7 +14,8 @@ export interface CostApp extends TestApp {
 }
 
 export async function startCostApp(env: Record<string, string | undefined>): Promise<CostApp> {
-  const app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', ...env });
+  // These specs assert exact metered figures: the time floor (tested on its own) stays off.
+  const app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', COST_PROTECTION_MIN_USD_PER_MINUTE: '0', ...env });
   const cost = app.app.get<SessionCost>(SESSION_COST);
   const events: CostApp['events'] = [];
   cost.onEnforcement((event) => events.push({ ...event, at: Date.now() }));
