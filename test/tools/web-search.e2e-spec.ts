@@ -115,6 +115,16 @@ describe('web_search (real app, fake OpenAI Responses API on loopback)', () => {
     expect(context.reported).toHaveLength(2);
   });
 
+  it('the fake Responses API refuses a field the real one does not know (so a typo in our request would fail here)', async () => {
+    const response = await fetch(`${openai.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${openai.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5.4-nano', input: 'q', tools: [{ type: 'web_search' }], max_output_token: 100 }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { message: "Unknown parameter: 'max_output_token'.", type: 'invalid_request_error', param: 'max_output_token', code: 'unknown_parameter' } });
+  });
+
   it('a 500 is retried once by the SDK and answered', async () => {
     const before = responses.bodies.length;
     responses.next({ status: 500 });

@@ -39,6 +39,16 @@ export interface ResponsesScenario {
 
 export type ResponsesRequestBody = ResponseCreateParamsNonStreaming;
 
+/** Every top-level field of the SDK's request type (and only those: the list must compile against it). */
+const REQUEST_FIELDS: Readonly<Record<keyof Required<ResponsesRequestBody>, true>> = {
+  access_programs: true, background: true, context_management: true, conversation: true, image: true, include: true,
+  input: true, instructions: true, max_output_tokens: true, max_tool_calls: true, metadata: true, model: true,
+  moderation: true, parallel_tool_calls: true, previous_response_id: true, prompt: true, prompt_cache_key: true,
+  prompt_cache_options: true, prompt_cache_retention: true, reasoning: true, safety_identifier: true, service_tier: true,
+  store: true, stream: true, stream_options: true, temperature: true, text: true, tool_choice: true, tools: true,
+  top_logprobs: true, top_p: true, truncation: true, user: true,
+};
+
 export class ResponsesFake {
   /** Parsed bodies of every POST /v1/responses, in order. */
   readonly bodies: ResponsesRequestBody[] = [];
@@ -67,6 +77,9 @@ export class ResponsesFake {
       return sendError(res, 400, 'We could not parse the JSON body of your request.', null);
     }
     this.bodies.push(body);
+    // The real API refuses a field it does not know; so does the fake (a typo fails a test).
+    const unknown = Object.keys(body).find((field) => !Object.hasOwn(REQUEST_FIELDS, field));
+    if (unknown) return sendError(res, 400, `Unknown parameter: '${unknown}'.`, 'unknown_parameter', 'invalid_request_error', unknown);
     const scenario = { ...this.defaults, ...this.queue.shift() };
     if (scenario.hang) {
       this.hanging.add(res);
