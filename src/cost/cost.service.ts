@@ -166,21 +166,29 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     return this.verdict(session, this.clock.now());
   }
 
-  /** The time floor of every live session, charged where it exceeds what was metered; ends those over budget. */
+  /** The time floor of every live session, charged where it exceeds what was metered; ends those over budget. Never throws. */
   async chargeFloors(): Promise<void> {
     const now = this.clock.now();
     for (const session of [...this.sessions.all()]) {
-      const micro = this.floor.due(session, now);
-      if (micro <= 0) continue;
-      if (session.chargedMicro - micro <= session.meteredMicro) {
-        this.logger.log(`session ${session.id}: spend counted at the time floor (metered ${formatUsd(toUsd(session.meteredMicro))} so far)`);
+      try {
+        await this.chargeFloor(session, now);
+      } catch (error) {
+        this.logger.error(`time floor of session ${session.id} not charged: ${(error as Error).message}`);
       }
-      const totals = await this.ledger.charge(session.id, micro, session.identity?.userKey);
-      session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
-      if (totals.hourlyMicro !== undefined) await this.checkBreaker(totals.hourlyMicro);
-      const verdict = this.verdict(session, this.clock.now());
-      if (verdict.end) this.events.emit({ kind: 'end', sessionId: session.id, reason: verdict.reason });
     }
+  }
+
+  private async chargeFloor(session: CostSession, now: number): Promise<void> {
+    const micro = this.floor.due(session, now);
+    if (micro <= 0) return;
+    if (session.chargedMicro - micro <= session.meteredMicro) {
+      this.logger.log(`session ${session.id}: spend counted at the time floor (metered ${formatUsd(toUsd(session.meteredMicro))} so far)`);
+    }
+    const totals = await this.ledger.charge(session.id, micro, session.identity?.userKey);
+    session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
+    if (totals.hourlyMicro !== undefined) await this.checkBreaker(totals.hourlyMicro);
+    const verdict = this.verdict(session, this.clock.now());
+    if (verdict.end) this.events.emit({ kind: 'end', sessionId: session.id, reason: verdict.reason });
   }
 
   private async checkBreaker(hourlyMicro: number): Promise<void> {
