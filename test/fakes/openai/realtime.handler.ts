@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type { ErrorObject } from 'openai/resources/shared';
 import { WebSocketServer } from 'ws';
 import { FakeOpenAI, RecordedRequest, sendError } from './fake-openai.server';
 import { FakeRealtimeCall } from './fake-realtime-call';
@@ -202,7 +203,8 @@ export class FakeRealtime {
   handleSidebandUpgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'https://fake');
     const refuse = (status: number, code: string, message: string) => {
-      const body = JSON.stringify({ error: { type: 'invalid_request_error', code, message, param: null } });
+      const error: ErrorObject = { type: 'invalid_request_error', code, message, param: null };
+      const body = JSON.stringify({ error });
       socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
     if (!this.fake.isAuthorized(req.headers)) return refuse(401, 'invalid_api_key', 'Incorrect API key provided.');
