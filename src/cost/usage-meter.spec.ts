@@ -7,7 +7,7 @@ import { UsageMeter } from './usage-meter';
 /** A usage object as it may arrive off the network, whatever the SDK type says. */
 const wire = <T>(value: unknown) => value as T;
 
-// The example usage of OpenAI's realtime-costs guide (reference openai-realtime.md §5.3).
+// The example usage of OpenAI's realtime-costs guide.
 const GUIDE_USAGE = {
   total_tokens: 253,
   input_tokens: 132,

@@ -38,10 +38,11 @@ type Bucket = 'text' | 'audio' | 'image';
 const BUCKETS: readonly Bucket[] = ['text', 'audio', 'image'];
 
 /**
- * Turns the raw usage objects OpenAI sends into micro-USD (contract §5; reference
- * openai-realtime.md §5.3), typed as the SDK declares them. Every field is optional there and the
- * objects come off the network, so each is read defensively; tokens the details do not explain are charged at the dearest rate that could
- * apply, so a missing breakdown never makes spend cheaper than it was.
+ * Turns the raw usage objects OpenAI sends into micro-USD (docs/cost-protection.md; the
+ * usage object of OpenAI's Realtime API), typed as the SDK declares them. Every field is optional
+ * there and the objects come off the network, so each is read defensively; tokens the details do
+ * not explain are charged at the dearest rate that could apply, so a missing breakdown never makes
+ * spend cheaper than it was.
  */
 @Injectable()
 export class UsageMeter {

@@ -1,12 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ProbesController } from './probes.controller';
 import { StatusController } from './status.controller';
-import { StatusRegistry } from './status.registry';
 import { StatusService } from './status.service';
 
-@Global()
+/** GET /status (what every module reported into the StatusRegistry) and the probes /healthz, /readyz (the ReadinessRegistry). */
 @Module({
-  controllers: [StatusController],
-  providers: [StatusRegistry, StatusService],
-  exports: [StatusRegistry],
+  controllers: [StatusController, ProbesController],
+  providers: [StatusService],
 })
 export class HealthModule {}
