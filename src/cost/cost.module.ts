@@ -17,7 +17,7 @@ import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from './price-table';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from '../common/price-table';
 import { SpendFloor } from './spend-floor';
 import { UsageMeter } from './usage-meter';
 

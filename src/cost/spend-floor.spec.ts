@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { costHarness, identity, MINUTE, usageCosting } from '../../test/support/cost-harness';
 import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
+import { DEFAULT_PRICE_TABLE } from '../common/price-table';
 import { derivedFloorUsdPerMinute } from './spend-floor';
 
 describe('SpendFloor (the time floor of a session’s spend)', () => {

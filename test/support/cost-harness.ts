@@ -24,7 +24,7 @@ import { CostService } from '../../src/cost/cost.service';
 import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
 import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { PriceBook } from '../../src/cost/price-book';
-import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
+import { DEFAULT_PRICE_TABLE } from '../../src/common/price-table';
 import { SpendFloor } from '../../src/cost/spend-floor';
 import { UsageMeter } from '../../src/cost/usage-meter';
 
