@@ -11,6 +11,7 @@ import { CostMetering } from './cost-metering.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
 import { CostTimers } from './cost-timers.service';
+import { FloorCharges } from './floor-charges.service';
 import { buildCostSettings, COST_SETTINGS } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
 import { CostParticipant } from './cost.participant';
@@ -46,6 +47,7 @@ import { UsageMeter } from './usage-meter';
     CostAdmission,
     CostPolicy,
     CostMetering,
+    FloorCharges,
     CostTimers,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },
