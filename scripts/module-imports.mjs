@@ -13,8 +13,8 @@ const SRC = join(ROOT, 'src');
 export const LAYERS = [
   ['common'],
   ['config'],
-  ['logging', 'security', 'storage'],
-  ['metrics', 'rate-limit', 'auth', 'cost'],
+  ['security', 'storage'],
+  ['logging', 'metrics', 'rate-limit', 'auth', 'cost'],
   ['health', 'page', 'tools'],
   ['realtime'],
   ['app'],

@@ -13,6 +13,7 @@ import { SessionConfigFactory } from './session-config/session-config.factory';
 import { SessionGateway } from './session.gateway';
 import { SessionLifecycle } from './session/session-lifecycle.service';
 import { SessionMetricsParticipant } from './session/session-metrics.participant';
+import { SessionsStatusReporter } from './session/sessions-status.reporter';
 import { SessionsService } from './session/sessions.service';
 import { VoiceSessionFactory } from './session/voice-session.factory';
 
@@ -41,6 +42,7 @@ import { VoiceSessionFactory } from './session/voice-session.factory';
     SessionLifecycle,
     VoiceSessionFactory,
     SessionsService,
+    SessionsStatusReporter,
     UpgradeGate,
     SessionConnectionsService,
     SessionGateway,

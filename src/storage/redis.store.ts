@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import Redis, { RedisOptions } from 'ioredis';
-import { assertInteger, CommitRequest, deliver, CounterResult, HoldRequest, HoldResult, MessageHandler, StateStore, StoreHealth } from './state-store';
+import { RedisEvents } from './redis-events';
+import { assertInteger, CommitRequest, CounterResult, HoldRequest, HoldResult, MessageHandler, StateStore, StoreHealth } from './state-store';
 import { COMMIT, HELD_TOTAL, INCREMENT, PLACE_HOLD, WINDOW_ADD, WINDOW_SUM } from './redis-scripts';
 
 interface ScriptCommands {
@@ -39,13 +40,9 @@ export class RedisStore implements StateStore {
   readonly backend = 'redis' as const;
   private readonly logger = new Logger(RedisStore.name);
   private readonly client: ScriptedRedis;
-  private readonly subscriber: Redis;
+  /** The subscriber connection and its channels. */
+  private readonly events: RedisEvents;
   private readonly prefix: string;
-  private readonly handlers = new Map<string, Set<MessageHandler>>();
-  /** Called after each (re)connection of the event connection, once its subscriptions are confirmed. */
-  private readonly missedListeners = new Set<() => void>();
-  /** SUBSCRIBE commands not yet acknowledged. */
-  private readonly pendingSubscriptions = new Set<Promise<unknown>>();
   private readonly probe: NodeJS.Timeout;
   private lastFailure: string | undefined = 'not connected yet';
   private closing = false;
@@ -69,15 +66,11 @@ export class RedisStore implements StateStore {
       // Redis never answers, so they do not pile up in memory.
       commandTimeout: options.commandTimeoutMs * 4,
     }) as ScriptedRedis;
-    // The subscriber only sends SUBSCRIBE; ioredis re-subscribes by itself after a reconnect.
-    this.subscriber = new Redis(url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.events = new RedisEvents(url, common);
     this.defineScripts();
     this.client.on('ready', () => this.markHealthy());
     this.client.on('error', (error: Error) => this.markFailed(error.message));
     this.client.on('close', () => this.markFailed('connection closed'));
-    this.subscriber.on('error', () => undefined); // state is tracked on the main client
-    this.subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
-    this.subscriber.on('ready', () => void this.confirmAfterConnect());
     this.probe = setInterval(() => void this.ping(), options.healthProbeMs ?? 1_000).unref();
   }
 
@@ -162,37 +155,11 @@ export class RedisStore implements StateStore {
   }
 
   subscribe(channel: string, handler: MessageHandler, onMissed?: () => void): () => void {
-    const name = this.channel(channel);
-    let set = this.handlers.get(name);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(name, set);
-      this.pending(this.subscriber.subscribe(name)).catch((error: Error) => this.logger.warn(`subscribe ${channel} failed: ${error.message}`));
-    }
-    set.add(handler);
-    const missed = onMissed && (() => onMissed());
-    if (missed) this.missedListeners.add(missed);
-    return () => {
-      set.delete(handler);
-      if (missed) this.missedListeners.delete(missed);
-      if (set.size === 0) {
-        this.handlers.delete(name);
-        this.subscriber.unsubscribe(name).catch(() => undefined);
-      }
-    };
+    return this.events.subscribe(this.channel(channel), handler, onMissed);
   }
 
-  async subscriptionsReady(timeoutMs: number): Promise<boolean> {
-    const pending = [...this.pendingSubscriptions];
-    if (pending.length === 0) return this.handlers.size === 0 || this.subscriber.status === 'ready';
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const confirmed = Promise.allSettled(pending).then(() => this.subscriber.status === 'ready');
-    try {
-      return await Promise.race([confirmed, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+  subscriptionsReady(timeoutMs: number): Promise<boolean> {
+    return this.events.ready(timeoutMs);
   }
 
   health(): StoreHealth {
@@ -215,37 +182,9 @@ export class RedisStore implements StateStore {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.probe);
-    this.handlers.clear();
-    this.missedListeners.clear();
     // disconnect(), not quit(): quit waits for a reply a frozen Redis never sends.
     this.client.disconnect();
-    this.subscriber.disconnect();
-  }
-
-  /**
-   * ioredis re-sends SUBSCRIBE by itself after a reconnect but tells nobody when it is confirmed,
-   * and whatever was published during the gap is gone. Subscribing again (idempotent in Redis) and
-   * waiting for that reply orders it after the automatic one; then listeners reconcile, so nothing
-   * published before the confirmation is missed and nothing after it can be.
-   */
-  private async confirmAfterConnect(): Promise<void> {
-    const channels = [...this.handlers.keys()];
-    if (channels.length === 0 || this.closing) return;
-    try {
-      await this.pending(this.subscriber.subscribe(...channels));
-    } catch (error) {
-      this.logger.warn(`re-subscribe failed: ${(error as Error).message}`);
-      return;
-    }
-    for (const listener of [...this.missedListeners]) deliver(listener, undefined);
-  }
-
-  /** Track a SUBSCRIBE until Redis acknowledges it (see subscriptionsReady). */
-  private pending<T>(command: Promise<T>): Promise<T> {
-    this.pendingSubscriptions.add(command);
-    const settle = () => this.pendingSubscriptions.delete(command);
-    command.then(settle, settle);
-    return command;
+    this.events.close();
   }
 
   private async ping(): Promise<void> {
@@ -277,19 +216,6 @@ export class RedisStore implements StateStore {
   private markFailed(reason: string): void {
     if (this.lastFailure === undefined && !this.closing) this.logger.warn(`Redis unavailable: ${reason}`);
     this.lastFailure = reason;
-  }
-
-  private dispatch(channel: string, payload: string): void {
-    const handlers = this.handlers.get(channel);
-    if (!handlers) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(payload);
-    } catch {
-      this.logger.warn(`dropped a malformed event on ${channel}`);
-      return;
-    }
-    for (const handler of handlers) deliver(handler, message);
   }
 
   private key(key: string): string {

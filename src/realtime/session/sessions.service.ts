@@ -1,12 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EnforcementBus } from '../../common/enforcement-bus';
-import { ReadinessRegistry } from '../../common/readiness-registry';
 import type { EnforcementEvent, SessionEndReason } from '../../common/session-ports';
-import { StatusRegistry } from '../../common/status-registry';
 import { realtimeConfig } from '../../config/realtime.config';
 import { HangupRetries } from '../openai/hangup-retries';
-import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
 import { SessionLifecycle } from './session-lifecycle.service';
@@ -56,16 +53,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly lifecycle: SessionLifecycle,
     private readonly bus: EnforcementBus,
     private readonly hangupRetries: HangupRetries,
-    private readonly status: StatusRegistry,
-    private readonly readiness: ReadinessRegistry,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
-    private readonly calls: RealtimeCallsClient,
   ) {}
 
   onModuleInit(): void {
     this.stopListening = this.bus.subscribe((event) => this.enforce(event));
-    this.status.register('conversations', () => ({ ...this.counts() }));
-    this.readiness.register('conversations', () => (this.draining ? 'draining: shutting down, new conversations go to another instance' : undefined));
   }
 
   /** The first shutdown hook: from here on readiness is 503 and newcomers are refused, before anything else stops. */
@@ -83,7 +75,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   counts(): ConversationCounts {
     const counts: ConversationCounts = { active: 0, starting: 0, ending: 0, hangupsPending: this.hangupRetries.size, accepting: true };
     if (this.draining) Object.assign(counts, { accepting: false, reason: 'shutting_down' });
-    else if (!this.calls.configured) Object.assign(counts, { accepting: false, reason: 'not_configured', message: NOT_CONFIGURED });
+    else if (!this.factory.configured) Object.assign(counts, { accepting: false, reason: 'not_configured', message: NOT_CONFIGURED });
     for (const session of this.sessions.values()) {
       if (session.live) counts.active++;
       else if (session.state === 'ending' || session.state === 'ended') counts.ending++;

@@ -18,6 +18,11 @@ export class VoiceSessionFactory {
     private readonly configFactory: SessionConfigFactory,
   ) {}
 
+  /** Whether calls can be created at all (OPENAI_API_KEY set). */
+  get configured(): boolean {
+    return this.calls.configured;
+  }
+
   create(client: SessionClient, voice: string, hooks: Pick<VoiceSessionDeps, 'hangupLater' | 'onEnding'> = {}): VoiceSession {
     const { lifecycle, cost, catalog, calls, sideband, configFactory } = this;
     return new VoiceSession(client, voice, { lifecycle, cost, catalog, calls, sideband, configFactory, ...hooks });
