@@ -19,6 +19,7 @@ import {
   parseInteger,
   parseNonNegativeDecimal,
   parseOriginList,
+  parsePortList,
   parsePositiveDecimal,
   parseRateLimit,
   parseRedisUrl,
@@ -70,6 +71,9 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) OPEN_METEO_FORECAST_URL?: string;
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) WEATHERAPI_BASE_URL?: string;
 
+  @IsOptional() @Parses(parseBoolean, BOOL) WEB_FETCH_ENABLED?: string;
+  @IsOptional() @Parses(parsePortList, 'a comma list of ports 1-65535, e.g. 80,443') WEB_FETCH_ALLOWED_PORTS?: string;
+
   @IsOptional() @Parses(parseRedisUrl, 'a redis:// or rediss:// URL, e.g. redis://redis:6379/0') REDIS_URL?: string;
   @IsOptional()
   @Parses(parseTrustProxy, 'off, a hop count 1-10, or a comma list of loopback / linklocal / uniquelocal / IP / CIDR')
@@ -81,6 +85,7 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEBSOCKET?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEATHER_API?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEB_SEARCH?: string;
+  @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEB_FETCH?: string;
 
   @IsOptional() @Parses(parseBoolean, BOOL) COST_PROTECTION_ENABLED?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_MAX_SESSION_COST_USD?: string;

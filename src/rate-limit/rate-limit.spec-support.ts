@@ -12,7 +12,7 @@ export type RateLimitSettings = ReturnType<typeof rateLimitConfig>;
 /** Rate-limit settings as the env would give them: `{ websocket: '2/minute' }` overrides one rule. */
 export function rateLimitSettings(overrides: Partial<Record<Exclude<keyof RateLimitSettings, 'enabled'>, string>> & { enabled?: boolean } = {}): RateLimitSettings {
   const { enabled = true, ...rules } = overrides;
-  const text = { status: '60/minute', mainPage: '30/minute', websocket: '5/minute', weatherApi: '10/hour', webSearch: '5/hour', ...rules };
+  const text = { status: '60/minute', mainPage: '30/minute', websocket: '5/minute', weatherApi: '10/hour', webSearch: '5/hour', webFetch: '10/minute', ...rules };
   const rule = (value: string) => parseRateLimit(value)!;
   return {
     enabled,
@@ -21,6 +21,7 @@ export function rateLimitSettings(overrides: Partial<Record<Exclude<keyof RateLi
     websocket: rule(text.websocket),
     weatherApi: rule(text.weatherApi),
     webSearch: rule(text.webSearch),
+    webFetch: rule(text.webFetch),
   };
 }
 

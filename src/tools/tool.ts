@@ -28,6 +28,8 @@ export interface Tool<Args extends object = object> {
    * into a fresh instance and validates it; `run` only ever sees a valid instance.
    */
   readonly argsType: new () => Args;
+  /** false: switched off in configuration, so never offered to the model nor run (default: on). */
+  readonly enabled?: boolean;
   run(args: Args, context: ToolCallContext): Promise<ToolResult>;
 }
 

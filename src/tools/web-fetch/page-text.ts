@@ -1,0 +1,106 @@
+// A fetched page as text the model can read: HTML through Mozilla's Readability (the article, as
+// Firefox's Reader View finds it) on a linkedom document — nothing is ever executed — then walked
+// into paragraphs; plain text and JSON as they are. Control characters are removed either way.
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import type { FetchedPage } from './page-fetcher.service';
+
+/** The part of linkedom's DOM the walk reads (the server has no DOM typings). */
+interface DomNode {
+  nodeType: number;
+  nodeValue: string | null;
+  childNodes: ArrayLike<DomNode>;
+  tagName?: string;
+  hasAttribute?(name: string): boolean;
+}
+
+export interface PageText {
+  title?: string;
+  text: string;
+}
+
+/** Elements whose content is never text for a reader. */
+const SKIPPED = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'CANVAS', 'HEAD', 'SELECT', 'BUTTON', 'INPUT', 'TEXTAREA', 'VIDEO', 'AUDIO', 'MAP']);
+/** Elements that start and end a line of their own. */
+const BLOCKS = new Set([
+  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BR', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM',
+  'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'MAIN', 'NAV', 'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TR', 'UL',
+]);
+/** Readability gives up on documents larger than this many elements; the plain walk takes over. */
+const MAX_ELEMENTS = 30_000;
+/** Under this many characters Readability found no article: the whole body is read instead. */
+const MIN_ARTICLE_CHARS = 200;
+
+export function pageText(page: FetchedPage): PageText {
+  const decoded = decode(page.body, page.charset ?? (page.mediaType === 'text/html' ? sniffCharset(page.body) : undefined));
+  if (page.mediaType !== 'text/html') return { text: clean(decoded) };
+  return htmlText(decoded);
+}
+
+export function htmlText(html: string): PageText {
+  const { document } = parseHTML(html);
+  const title = clean(document.title ?? '').replace(/\s+/g, ' ').trim() || undefined;
+  let article: DomNode | null = null;
+  try {
+    const parsed = new Readability<DomNode>(document as never, { serializer: (node) => node as DomNode, maxElemsToParse: MAX_ELEMENTS }).parse();
+    article = parsed?.content ?? null;
+  } catch {
+    // Too large or too odd for Readability: the plain walk below reads the body instead.
+  }
+  const articleText = article ? walk(article) : '';
+  if (articleText.length >= MIN_ARTICLE_CHARS) return { title, text: articleText };
+  // Readability has rearranged the document; read the page again, whole.
+  const { document: whole } = parseHTML(html);
+  const body = whole.body ?? whole.documentElement;
+  const bodyText = body ? walk(body as unknown as DomNode) : '';
+  return { title, text: bodyText.length > articleText.length ? bodyText : articleText };
+}
+
+/** Text of `root`: one line per block, list items marked, whitespace collapsed, no empty lines. */
+function walk(root: DomNode): string {
+  const out: string[] = [];
+  const visit = (node: DomNode) => {
+    if (node.nodeType === 3) {
+      out.push((node.nodeValue ?? '').replace(/\s+/g, ' '));
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const tag = (node.tagName ?? '').toUpperCase();
+    if (SKIPPED.has(tag) || node.hasAttribute?.('hidden')) return;
+    const block = BLOCKS.has(tag);
+    if (block) out.push('\n');
+    if (tag === 'LI') out.push('- ');
+    for (const child of Array.from(node.childNodes)) visit(child);
+    if (block) out.push('\n');
+    else if (tag === 'TD' || tag === 'TH') out.push(' ');
+  };
+  visit(root);
+  return clean(out.join(''))
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+/** Text decoded with the declared (or sniffed) charset; unknown labels fall back to UTF-8. */
+function decode(body: Buffer, charset: string | undefined): string {
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(body);
+  } catch {
+    return new TextDecoder('utf-8').decode(body);
+  }
+}
+
+/** `<meta charset="…">` or its http-equiv form in the first KB, as browsers look for it. */
+function sniffCharset(body: Buffer): string | undefined {
+  const head = body.subarray(0, 1_024).toString('latin1');
+  return /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
+}
+
+/** C0/C1 controls (tab and newline kept), bidi overrides and the BOM removed; line ends unified. */
+function clean(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
+    .replace(/\u00A0/g, ' ');
+}
