@@ -18,6 +18,7 @@ export type RefusalReason =
   | 'timeout'
   | 'network'
   | 'tls'
+  | 'unreadable'
   | 'aborted';
 
 /** Reasons that are the policy saying no (outcome `refused`), as opposed to the page failing. */

@@ -52,12 +52,13 @@ export class PageFetcher {
     const signal = AbortSignal.any([callSignal, deadline]);
     try {
       let target = checkUrl(urlText, this.allowedPorts);
+      let addresses = await this.addressesOf(target, signal);
       for (let redirects = 0; ; redirects++) {
-        const response = await this.http.open(target, await this.addressesOf(target, signal), signal, this.limits.connectTimeoutMs);
+        const response = await this.http.open(target, addresses, signal, this.limits.connectTimeoutMs);
         if (!REDIRECTS.has(response.status)) return await this.read(target, response);
         response.discard();
         if (redirects >= this.limits.maxRedirects) throw new FetchRefusal('redirects', `The page redirected more than ${this.limits.maxRedirects} times, so I stopped following it.`);
-        target = this.nextHop(target, response.headers.location);
+        ({ target, addresses } = await this.nextHop(target, response.headers.location, signal));
       }
     } catch (error) {
       throw explain(error, callSignal, deadline);
@@ -78,7 +79,8 @@ export class PageFetcher {
     return addresses;
   }
 
-  private nextHop(from: FetchTarget, location: string | undefined): FetchTarget {
+  /** A redirect's target, through the same URL and address checks as the first one. */
+  private async nextHop(from: FetchTarget, location: string | undefined, signal: AbortSignal): Promise<{ target: FetchTarget; addresses: ResolvedAddress[] }> {
     if (!location) throw new FetchRefusal('status', 'The page redirected without saying where to.');
     let next: URL;
     try {
@@ -87,10 +89,11 @@ export class PageFetcher {
       throw new FetchRefusal('invalid_url', 'The page redirected to something that is not a web address.');
     }
     try {
-      return checkParsedUrl(next, this.allowedPorts);
+      const target = checkParsedUrl(next, this.allowedPorts);
+      return { target, addresses: await this.addressesOf(target, signal) };
     } catch (error) {
-      const refusal = error as FetchRefusal;
-      throw new FetchRefusal(refusal.reason, `The page redirected somewhere I do not read. ${refusal.message}`);
+      if (!(error instanceof FetchRefusal) || error.outcome !== 'refused') throw error;
+      throw new FetchRefusal(error.reason, `The page redirected somewhere I do not read. ${error.message}`);
     }
   }
 
@@ -134,8 +137,9 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENET
 /** Any failure as a FetchRefusal: the call's end and the deadline told apart, socket errors in words. */
 function explain(error: unknown, callSignal: AbortSignal, deadline: AbortSignal): FetchRefusal {
   if (callSignal.aborted) return new FetchRefusal('aborted', 'The conversation ended before the page was read.');
-  if (error instanceof FetchRefusal) return error;
+  // Checked first: cutting a slow body also makes the socket report a broken response.
   if (deadline.aborted) return new FetchRefusal('timeout', 'The page took too long to load, so I stopped.');
+  if (error instanceof FetchRefusal) return error;
   const code = String((error as NodeJS.ErrnoException)?.code ?? '');
   if (TLS_CODES.test(code) || /certificate|altnames|ssl|tls/i.test(String((error as Error)?.message))) {
     return new FetchRefusal('tls', "The site's security certificate is not valid for that address, so I did not read it.");

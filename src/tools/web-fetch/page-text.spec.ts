@@ -36,6 +36,12 @@ describe('page text', () => {
     expect(text).toBe('Opening hours: 9 to 5.');
   });
 
+  it('builds the tree a browser would: implied head and body, misnested tags repaired', () => {
+    expect(htmlText('<title>t</title><p>hello <script>x</script>world')).toEqual({ title: 't', text: 'hello world' });
+    expect(htmlText('<table><p>mis<b>nested</p></b>').text).toBe('misnested');
+    expect(htmlText('just text').text).toBe('just text');
+  });
+
   it('passes plain text and JSON through, without control characters', () => {
     expect(pageText(page('line one\r\nline\u0000 two\u202E', 'text/plain')).text).toBe('line one\nline two');
     expect(pageText(page('{"duck":"quack"}', 'application/json')).text).toBe('{"duck":"quack"}');

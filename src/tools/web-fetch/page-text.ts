@@ -1,8 +1,11 @@
-// A fetched page as text the model can read: HTML through Mozilla's Readability (the article, as
-// Firefox's Reader View finds it) on a linkedom document — nothing is ever executed — then walked
-// into paragraphs; plain text and JSON as they are. Control characters are removed either way.
+// A fetched page as text the model can read. HTML is parsed as browsers do (parse5: implied
+// <html>/<body>, misnested tags repaired), read by Mozilla's Readability (the article, as Firefox's
+// Reader View finds it) on a linkedom DOM — nothing is ever executed — and walked into lines;
+// plain text and JSON stay as they are. Control characters are removed either way. CPU-heavy on
+// large pages: PageReader runs it in a worker thread.
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { parse, serialize } from 'parse5';
 import type { FetchedPage } from './page-fetcher.service';
 
 /** The part of linkedom's DOM the walk reads (the server has no DOM typings). */
@@ -37,7 +40,9 @@ export function pageText(page: FetchedPage): PageText {
   return htmlText(decoded);
 }
 
-export function htmlText(html: string): PageText {
+export function htmlText(source: string): PageText {
+  // linkedom builds the tree as written; parse5 first gives it the tree a browser would build.
+  const html = serialize(parse(source));
   const { document } = parseHTML(html);
   const title = clean(document.title ?? '').replace(/\s+/g, ' ').trim() || undefined;
   let article: DomNode | null = null;

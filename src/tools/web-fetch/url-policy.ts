@@ -44,8 +44,6 @@ export function checkUrl(text: string, allowedPorts: ReadonlySet<number>): Fetch
 export function checkParsedUrl(url: URL, allowedPorts: ReadonlySet<number>): FetchTarget {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchRefusal('scheme', 'I only read http and https web pages.');
   if (url.username || url.password) throw new FetchRefusal('credentials', 'I do not open web addresses that carry a user name or password.');
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  if (!allowedPorts.has(port)) throw new FetchRefusal('port', `I only read web pages on the usual ports (${[...allowedPorts].join(', ')}), not ${port}.`);
   const hostname = hostOf(url);
   const literal = isIPv4(hostname) || hostname.includes(':');
   if (literal) {
@@ -54,6 +52,8 @@ export function checkParsedUrl(url: URL, allowedPorts: ReadonlySet<number>): Fet
   } else {
     checkHostName(hostname);
   }
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  if (!allowedPorts.has(port)) throw new FetchRefusal('port', `I only read web pages on the usual ports (${[...allowedPorts].join(', ')}), not ${port}.`);
   url.hash = '';
   return { url, hostname, literal, port };
 }

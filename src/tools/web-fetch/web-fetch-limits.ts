@@ -8,6 +8,8 @@ export interface WebFetchLimits {
   totalTimeoutMs: number;
   /** Body bytes read, after decompression; reading stops there and the text says it was cut. */
   maxBodyBytes: number;
+  /** Turning HTML into text (in a worker thread), after the body is read. */
+  extractTimeoutMs: number;
   /** Redirects followed, each checked like the first address. */
   maxRedirects: number;
   /** A name resolving to more addresses than this is refused (every one must be checked). */
@@ -18,6 +20,7 @@ export const DEFAULT_WEB_FETCH_LIMITS: WebFetchLimits = {
   connectTimeoutMs: 5_000,
   totalTimeoutMs: 15_000,
   maxBodyBytes: 1_048_576,
+  extractTimeoutMs: 8_000,
   maxRedirects: 3,
   maxAddresses: 32,
 };

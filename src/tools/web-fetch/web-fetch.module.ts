@@ -3,6 +3,7 @@ import { ToolMetricsModule } from '../tool-metrics';
 import { ADDRESS_EXCEPTION, NO_ADDRESS_EXCEPTION } from './address-exception';
 import { HOST_RESOLVER } from './host-resolver';
 import { PageFetcher } from './page-fetcher.service';
+import { PageReader } from './page-reader.service';
 import { PinnedHttpClient } from './pinned-http.client';
 import { SystemDnsResolver } from './system-dns.resolver';
 import { DEFAULT_WEB_FETCH_LIMITS, WEB_FETCH_LIMITS } from './web-fetch-limits';
@@ -19,6 +20,7 @@ import { WebFetchTool } from './web-fetch.tool';
     { provide: WEB_FETCH_LIMITS, useValue: DEFAULT_WEB_FETCH_LIMITS },
     PinnedHttpClient,
     PageFetcher,
+    PageReader,
     WebFetchService,
     WebFetchTool,
   ],

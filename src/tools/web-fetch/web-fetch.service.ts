@@ -8,7 +8,7 @@ import { answer, failure, rateLimited } from '../tool-result';
 import { WEB_FETCH_REFUSALS_TOTAL } from '../tool-metrics';
 import { FetchRefusal } from './fetch-refusal';
 import { FetchedPage, PageFetcher } from './page-fetcher.service';
-import { pageText } from './page-text';
+import { PageReader } from './page-reader.service';
 
 /** Told to the model with every page: what follows is the page's, not the person's. */
 export const UNTRUSTED_NOTICE =
@@ -25,6 +25,7 @@ export class WebFetchService {
 
   constructor(
     private readonly fetcher: PageFetcher,
+    private readonly reader: PageReader,
     @Inject(TOOL_LIMITER) private readonly limiter: ToolLimiter,
     @InjectMetric(WEB_FETCH_REFUSALS_TOTAL) private readonly refusals: Counter<'reason'>,
   ) {}
@@ -33,12 +34,14 @@ export class WebFetchService {
     const limited = await this.checkLimit(context);
     if (limited) return limited;
     let page: FetchedPage;
+    let title: string | undefined;
+    let text: string;
     try {
       page = await this.fetcher.fetch(url, context.signal);
+      ({ title, text } = await this.reader.read(page));
     } catch (error) {
       return this.refused(error, context);
     }
-    const { title, text } = pageText(page);
     const cut = cutText(text, maxChars);
     const notes = [
       page.truncated ? 'The page is larger than I read: only its beginning was read.' : undefined,

@@ -3,7 +3,7 @@ import { FakeRealtimeCall } from '../../fakes/openai/fake-realtime-call';
 import { FakeRealtime, installRealtime } from '../../fakes/openai/realtime.handler';
 import { installResponses, ResponsesFake } from '../../fakes/openai/responses.handler';
 import { FakeOpenMeteo } from '../../fakes/weather/fake-open-meteo.server';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { ProviderOverride, startTestApp, TestApp } from '../../support/test-app';
 import { BrowserSocket, Message, OpenOptions, TEST_OFFER } from './browser-socket';
 
 // The real application wired to the local fakes: OpenAI (calls, hang-ups, sideband, and the
@@ -32,10 +32,15 @@ export const ROOMY_LIMITS = {
   RATE_LIMIT_WEBSOCKET: '1000/minute',
   RATE_LIMIT_WEATHER_API: '1000/hour',
   RATE_LIMIT_WEB_SEARCH: '1000/hour',
+  RATE_LIMIT_WEB_FETCH: '1000/minute',
   RATE_LIMIT_STATUS: '1000/minute',
 };
 
-export async function startRealtimeApp(env: Record<string, string | undefined> = {}, shared?: { fake: FakeOpenAI; realtime: FakeRealtime; responses: ResponsesFake; weather: FakeOpenMeteo }): Promise<RealtimeApp> {
+export async function startRealtimeApp(
+  env: Record<string, string | undefined> = {},
+  shared?: { fake: FakeOpenAI; realtime: FakeRealtime; responses: ResponsesFake; weather: FakeOpenMeteo },
+  overrides: ProviderOverride[] = [],
+): Promise<RealtimeApp> {
   const fake = shared?.fake ?? (await FakeOpenAI.start());
   const realtime = shared?.realtime ?? installRealtime(fake);
   const responses = shared?.responses ?? installResponses(fake);
@@ -48,7 +53,7 @@ export async function startRealtimeApp(env: Record<string, string | undefined> =
     ...weather.env,
     ...ROOMY_LIMITS,
     ...env,
-  });
+  }, overrides);
   const open = (options?: OpenOptions) => BrowserSocket.open(app.url, options);
   return {
     app,
