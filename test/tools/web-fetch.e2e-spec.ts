@@ -7,6 +7,9 @@
 import type { ServerResponse } from 'node:http';
 import { FakeSite, page, redirect } from '../fakes/web/fake-site.server';
 import { LiveSession, RealtimeApp, startRealtimeApp } from '../realtime/support/realtime-app';
+import { startTestApp } from '../support/test-app';
+import { toolContext } from './tool-kit';
+import { call, catalogOf, metricValue } from './tools-e2e-kit';
 import { connectionsDuring, PUBLIC_SITE_ADDRESS, TableResolver, webFetchOverrides } from './web-fetch-kit';
 
 const ARTICLE = `<!doctype html><html><head><title>Duck facts | The Pond</title>
@@ -272,5 +275,53 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
       expect(await fetchThroughSession(args)).toMatchObject({ error: 'invalid_arguments' });
     }
     expect(await fetchThroughSession({ url: `${site.origin('site.example')}/plain` })).toMatchObject({ content: 'Opening hours: 9 to 5, every day.' });
+  });
+});
+
+describe('web_fetch switched off, and its per-client limit (real app, through the tool catalog)', () => {
+  let site: FakeSite;
+  const resolver = new TableResolver().set('site.example', [PUBLIC_SITE_ADDRESS]);
+
+  beforeAll(async () => {
+    site = await FakeSite.start(PUBLIC_SITE_ADDRESS);
+    site.route('/plain', page('text/plain', 'hello'));
+  });
+  afterAll(() => site.stop());
+
+  it('WEB_FETCH_ENABLED=false: not offered to the model, and a call to it reaches nothing', async () => {
+    const app = await startTestApp({ REDIS_URL: undefined, WEB_FETCH_ENABLED: 'false', WEB_FETCH_ALLOWED_PORTS: String(site.port) }, webFetchOverrides(resolver));
+    try {
+      const catalog = catalogOf(app);
+      expect(catalog.definitions().map((definition) => definition.name)).not.toContain('web_fetch');
+      expect(await call(catalog, 'web_fetch', { url: `${site.origin('site.example')}/plain` }, toolContext())).toMatchObject({ outcome: 'unknown_tool' });
+      expect(site.requests).toHaveLength(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('on by default with its schema; over RATE_LIMIT_WEB_FETCH the model is told when to retry and nothing is fetched', async () => {
+    const app = await startTestApp({ REDIS_URL: undefined, RATE_LIMIT_WEB_FETCH: '2/minute', WEB_FETCH_ALLOWED_PORTS: String(site.port) }, webFetchOverrides(resolver));
+    try {
+      const catalog = catalogOf(app);
+      const definition = catalog.definitions().find((entry) => entry.name === 'web_fetch')!;
+      expect(definition.parameters).toMatchObject({ required: ['url'], properties: { url: { type: 'string' }, max_chars: { type: 'integer' } } });
+      const okBefore = await metricValue('ducke_tool_calls_total', { tool: 'web_fetch', outcome: 'ok' });
+      const context = toolContext('203.0.113.77');
+      const url = `${site.origin('site.example')}/plain`;
+      expect((await call(catalog, 'web_fetch', { url }, context)).outcome).toBe('ok');
+      expect((await call(catalog, 'web_fetch', { url }, context)).outcome).toBe('ok');
+      const refused = await call(catalog, 'web_fetch', { url }, context);
+      expect(refused).toMatchObject({ outcome: 'rate_limited', body: { message: expect.stringMatching(/^I've hit my page reading limit, try again in (\d+ seconds?|1 minute)\.$/) } });
+      expect(site.requests).toHaveLength(2);
+      expect((await call(catalog, 'web_fetch', { url }, toolContext('203.0.113.78'))).outcome).toBe('ok');
+      expect(await metricValue('ducke_tool_calls_total', { tool: 'web_fetch', outcome: 'ok' })).toBe(okBefore + 3);
+      const refusedBefore = await metricValue('ducke_web_fetch_refusals_total', { reason: 'private_address' });
+      expect((await call(catalog, 'web_fetch', { url: 'http://169.254.169.254/' }, toolContext('203.0.113.79'))).outcome).toBe('refused');
+      expect(await metricValue('ducke_web_fetch_refusals_total', { reason: 'private_address' })).toBe(refusedBefore + 1);
+      expect(await metricValue('ducke_tool_calls_total', { tool: 'web_fetch', outcome: 'refused' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await app.close();
+    }
   });
 });
