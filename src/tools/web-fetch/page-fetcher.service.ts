@@ -48,10 +48,15 @@ export class PageFetcher {
   }
 
   async fetch(urlText: string, callSignal: AbortSignal): Promise<FetchedPage> {
-    const deadline = AbortSignal.timeout(this.limits.totalTimeoutMs);
-    const signal = AbortSignal.any([callSignal, deadline]);
+    let target = checkUrl(urlText, this.allowedPorts);
+    // One controller per call, its timer cleared at the end (no timer outlives the call).
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new FetchRefusal('timeout', 'The page took too long to load, so I stopped.')), this.limits.totalTimeoutMs);
+    const onCallEnd = () => controller.abort(callSignal.reason);
+    callSignal.addEventListener('abort', onCallEnd, { once: true });
+    const signal = controller.signal;
     try {
-      let target = checkUrl(urlText, this.allowedPorts);
+      if (callSignal.aborted) onCallEnd();
       let addresses = await this.addressesOf(target, signal);
       for (let redirects = 0; ; redirects++) {
         const response = await this.http.open(target, addresses, signal, this.limits.connectTimeoutMs);
@@ -61,7 +66,10 @@ export class PageFetcher {
         ({ target, addresses } = await this.nextHop(target, response.headers.location, signal));
       }
     } catch (error) {
-      throw explain(error, callSignal, deadline);
+      throw explain(error, callSignal, signal);
+    } finally {
+      clearTimeout(deadline);
+      callSignal.removeEventListener('abort', onCallEnd);
     }
   }
 
@@ -135,10 +143,10 @@ const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EADDRNOTAVAIL']);
 
 /** Any failure as a FetchRefusal: the call's end and the deadline told apart, socket errors in words. */
-function explain(error: unknown, callSignal: AbortSignal, deadline: AbortSignal): FetchRefusal {
+function explain(error: unknown, callSignal: AbortSignal, signal: AbortSignal): FetchRefusal {
   if (callSignal.aborted) return new FetchRefusal('aborted', 'The conversation ended before the page was read.');
   // Checked first: cutting a slow body also makes the socket report a broken response.
-  if (deadline.aborted) return new FetchRefusal('timeout', 'The page took too long to load, so I stopped.');
+  if (signal.aborted && signal.reason instanceof FetchRefusal) return signal.reason;
   if (error instanceof FetchRefusal) return error;
   const code = String((error as NodeJS.ErrnoException)?.code ?? '');
   if (TLS_CODES.test(code) || /certificate|altnames|ssl|tls/i.test(String((error as Error)?.message))) {

@@ -42,6 +42,15 @@ describe('page text', () => {
     expect(htmlText('just text').text).toBe('just text');
   });
 
+  it('reads a page too large for article extraction as its whole body, still without scripts', () => {
+    const html = `<title>Big</title><script>SCRIPT()</script>${'<div><p>row <b>text</b></p></div>'.repeat(7_000)}`;
+    const { title, text } = htmlText(html);
+    expect(title).toBe('Big');
+    expect(text.split('\n')).toHaveLength(7_000);
+    expect(text.startsWith('row text\nrow text')).toBe(true);
+    expect(text).not.toContain('SCRIPT');
+  });
+
   it('passes plain text and JSON through, without control characters', () => {
     expect(pageText(page('line one\r\nline\u0000 two\u202E', 'text/plain')).text).toBe('line one\nline two');
     expect(pageText(page('{"duck":"quack"}', 'application/json')).text).toBe('{"duck":"quack"}');

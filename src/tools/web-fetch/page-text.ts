@@ -29,8 +29,8 @@ const BLOCKS = new Set([
   'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BR', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM',
   'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'MAIN', 'NAV', 'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TR', 'UL',
 ]);
-/** Readability gives up on documents larger than this many elements; the plain walk takes over. */
-const MAX_ELEMENTS = 30_000;
+/** Over this many elements Readability would take seconds: the plain walk reads the body instead. */
+const MAX_ELEMENTS = 20_000;
 /** Under this many characters Readability found no article: the whole body is read instead. */
 const MIN_ARTICLE_CHARS = 200;
 
@@ -45,19 +45,22 @@ export function htmlText(source: string): PageText {
   const html = serialize(parse(source));
   const { document } = parseHTML(html);
   const title = clean(document.title ?? '').replace(/\s+/g, ' ').trim() || undefined;
+  const bodyOf = (doc: typeof document) => (doc.body ?? doc.documentElement) as unknown as DomNode | null;
+  if (document.getElementsByTagName('*').length > MAX_ELEMENTS) {
+    const body = bodyOf(document);
+    return { title, text: body ? walk(body) : '' };
+  }
   let article: DomNode | null = null;
   try {
-    const parsed = new Readability<DomNode>(document as never, { serializer: (node) => node as DomNode, maxElemsToParse: MAX_ELEMENTS }).parse();
-    article = parsed?.content ?? null;
+    article = new Readability<DomNode>(document as never, { serializer: (node) => node as DomNode }).parse()?.content ?? null;
   } catch {
-    // Too large or too odd for Readability: the plain walk below reads the body instead.
+    // Too odd for Readability: the plain walk below reads the body instead.
   }
   const articleText = article ? walk(article) : '';
   if (articleText.length >= MIN_ARTICLE_CHARS) return { title, text: articleText };
   // Readability has rearranged the document; read the page again, whole.
-  const { document: whole } = parseHTML(html);
-  const body = whole.body ?? whole.documentElement;
-  const bodyText = body ? walk(body as unknown as DomNode) : '';
+  const body = bodyOf(parseHTML(html).document);
+  const bodyText = body ? walk(body) : '';
   return { title, text: bodyText.length > articleText.length ? bodyText : articleText };
 }
 

@@ -25,7 +25,7 @@ export class FakeSite {
   /** TCP connections accepted (before any byte of HTTP or TLS). */
   connections = 0;
   /** SNI server names of TLS connections. */
-  readonly servernames: Array<string | false> = [];
+  readonly servernames: Array<string | false | null> = [];
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
   port = 0;
