@@ -1,6 +1,11 @@
 // What web_fetch's e2e specs inject through the Nest testing module: a name table standing for
 // DNS, the one loopback address allowed to stand for a public site, and shorter time bounds.
+import { execFileSync } from 'node:child_process';
 import { channel } from 'node:diagnostics_channel';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import type { Socket } from 'node:net';
 import { ADDRESS_EXCEPTION } from '../../src/tools/web-fetch/address-exception';
 import { HOST_RESOLVER, HostResolver, ResolvedAddress } from '../../src/tools/web-fetch/host-resolver';
@@ -64,5 +69,27 @@ export async function connectionsDuring<T>(during: () => Promise<T>): Promise<{ 
     return { result, sockets, attempts };
   } finally {
     created.unsubscribe(onSocket);
+  }
+}
+
+/**
+ * A throw-away CA and a certificate for `name` (openssl), the CA trusted by this process's TLS
+ * clients until `untrust()` puts the previous list back.
+ */
+export function trustedCertificateFor(name: string): { key: string; cert: string; untrust(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ducke-web-fetch-'));
+  const file = (base: string) => join(dir, base);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  try {
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    openssl('req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=DUCK-E web_fetch test CA');
+    openssl('req', ...ec, '-keyout', file('site.key'), '-out', file('site.csr'), '-subj', `/CN=${name}`);
+    writeFileSync(file('san.ext'), `subjectAltName=DNS:${name}\n`);
+    openssl('x509', '-req', '-in', file('site.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('site.pem'), '-days', '2', '-extfile', file('san.ext'));
+    const before = getCACertificates('default');
+    setDefaultCACertificates([...before, readFileSync(file('ca.pem'), 'utf8')]);
+    return { key: readFileSync(file('site.key'), 'utf8'), cert: readFileSync(file('site.pem'), 'utf8'), untrust: () => setDefaultCACertificates(before) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,7 @@ import { LiveSession, RealtimeApp, startRealtimeApp } from '../realtime/support/
 import { startTestApp } from '../support/test-app';
 import { toolContext } from './tool-kit';
 import { call, catalogOf, metricValue } from './tools-e2e-kit';
-import { connectionsDuring, PUBLIC_SITE_ADDRESS, TableResolver, webFetchOverrides } from './web-fetch-kit';
+import { connectionsDuring, PUBLIC_SITE_ADDRESS, TableResolver, trustedCertificateFor, webFetchOverrides } from './web-fetch-kit';
 
 const ARTICLE = `<!doctype html><html><head><title>Duck facts | The Pond</title>
 <script>fetch('http://169.254.169.254/latest/meta-data/'); window.SECRET = 'SCRIPT-IN-HEAD';</script></head>
@@ -42,6 +42,8 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
   let live: LiveSession;
   let site: FakeSite;
   let secureSite: FakeSite;
+  let trustedSite: FakeSite;
+  let certificate: ReturnType<typeof trustedCertificateFor>;
   let inside: FakeSite;
   let insideV6: FakeSite;
   const resolver = new TableResolver();
@@ -51,6 +53,9 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
   beforeAll(async () => {
     site = await FakeSite.start(PUBLIC_SITE_ADDRESS);
     secureSite = await FakeSite.start(PUBLIC_SITE_ADDRESS, { tls: true });
+    certificate = trustedCertificateFor('secure-ok.example');
+    trustedSite = await FakeSite.start(PUBLIC_SITE_ADDRESS, { tls: certificate });
+    trustedSite.route('/plain', page('text/plain', 'Read over TLS.'));
     inside = await FakeSite.start('127.0.0.1');
     insideV6 = await FakeSite.start('::1');
     inside.route('/secret', page('text/plain', 'the admin password'));
@@ -82,6 +87,7 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
     resolver
       .set('site.example', [PUBLIC_SITE_ADDRESS])
       .set('secure.example', [PUBLIC_SITE_ADDRESS])
+      .set('secure-ok.example', [PUBLIC_SITE_ADDRESS])
       .set('loopback.example', ['127.0.0.1'])
       .set('metadata.example', ['169.254.169.254'])
       .set('intranet.example', ['10.0.0.1'])
@@ -91,14 +97,15 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
       .set('inside.example', ['127.0.0.1'])
       .set('rebind.example', (lookup) => (lookup === 1 ? [PUBLIC_SITE_ADDRESS] : ['127.0.0.1']))
       .set('rebind-hop.example', (lookup) => (lookup === 1 ? [PUBLIC_SITE_ADDRESS] : ['127.0.0.1']));
-    const ports = [site.port, secureSite.port, inside.port, insideV6.port].join(',');
+    const ports = [site.port, secureSite.port, trustedSite.port, inside.port, insideV6.port].join(',');
     env = await startRealtimeApp({ WEB_FETCH_ALLOWED_PORTS: ports }, undefined, webFetchOverrides(resolver, { totalTimeoutMs: 2_000, connectTimeoutMs: 1_000 }));
     live = await env.startSession();
     live.call.respondToCreate = false;
   });
   afterAll(async () => {
     await env.close();
-    await Promise.all([site.stop(), secureSite.stop(), inside.stop(), insideV6.stop()]);
+    await Promise.all([site.stop(), secureSite.stop(), trustedSite.stop(), inside.stop(), insideV6.stop()]);
+    certificate.untrust();
   });
 
   /** The model calls web_fetch; the function_call_output the app sends back, parsed. */
@@ -245,11 +252,20 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
     expect(dripClosedAt).toBeGreaterThan(0);
   });
 
+  it('reads an https page from the checked address, with the original name as SNI and Host', async () => {
+    const { result, attempts } = await connectionsDuring(() => fetchThroughSession({ url: `${trustedSite.origin('secure-ok.example')}/plain` }));
+    expect(result).toMatchObject({ url: `${trustedSite.origin('secure-ok.example')}/plain`, content: 'Read over TLS.' });
+    expect(attempts).toEqual([`${PUBLIC_SITE_ADDRESS}:${trustedSite.port}`]);
+    expect(trustedSite.servernames).toEqual(['secure-ok.example']);
+    expect(trustedSite.requestsTo('/plain')[0].host).toBe(`secure-ok.example:${trustedSite.port}`);
+  });
+
   it('speaks TLS with the original name as SNI and checks the certificate against it', async () => {
     const result = await fetchThroughSession({ url: `${secureSite.origin('secure.example')}/plain` });
     // The test certificate names localhost only: the name the person gave is what was checked.
     expect(result).toMatchObject({ error: 'upstream_error', reason: 'tls', message: expect.stringContaining('certificate') });
     expect(secureSite.connections).toBe(1);
+    expect(secureSite.servernames).toEqual(['secure.example']);
     expect(secureSite.requests).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FetchRefusal } from './fetch-refusal';
 import type { FetchedPage } from './page-fetcher.service';
-import { pageText, PageText } from './page-text';
+import { PageText, plainText } from './page-decode';
 import type { PageTextReply } from './page-text.worker';
 import { WEB_FETCH_LIMITS, WebFetchLimits } from './web-fetch-limits';
 
@@ -29,7 +29,7 @@ export class PageReader implements OnModuleDestroy {
   constructor(@Inject(WEB_FETCH_LIMITS) private readonly limits: WebFetchLimits) {}
 
   async read(page: FetchedPage): Promise<PageText> {
-    if (page.mediaType !== 'text/html') return pageText(page);
+    if (page.mediaType !== 'text/html') return plainText(page);
     const worker = await this.acquire();
     let healthy = true;
     try {

@@ -2,10 +2,12 @@
 // <html>/<body>, misnested tags repaired), read by Mozilla's Readability (the article, as Firefox's
 // Reader View finds it) on a linkedom DOM — nothing is ever executed — and walked into lines;
 // plain text and JSON stay as they are. Control characters are removed either way. CPU-heavy on
-// large pages: PageReader runs it in a worker thread.
+// large pages, and its libraries take a third of a second to load: only the worker thread of
+// PageReader imports this module.
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { parse, serialize } from 'parse5';
+import { clean, decodeBody, PageText } from './page-decode';
 import type { FetchedPage } from './page-fetcher.service';
 
 /** The part of linkedom's DOM the walk reads (the server has no DOM typings). */
@@ -15,11 +17,6 @@ interface DomNode {
   childNodes: ArrayLike<DomNode>;
   tagName?: string;
   hasAttribute?(name: string): boolean;
-}
-
-export interface PageText {
-  title?: string;
-  text: string;
 }
 
 /** Elements whose content is never text for a reader. */
@@ -35,9 +32,8 @@ const MAX_ELEMENTS = 20_000;
 const MIN_ARTICLE_CHARS = 200;
 
 export function pageText(page: FetchedPage): PageText {
-  const decoded = decode(page.body, page.charset ?? (page.mediaType === 'text/html' ? sniffCharset(page.body) : undefined));
-  if (page.mediaType !== 'text/html') return { text: clean(decoded) };
-  return htmlText(decoded);
+  const decoded = decodeBody(page);
+  return page.mediaType === 'text/html' ? htmlText(decoded) : { text: clean(decoded) };
 }
 
 export function htmlText(source: string): PageText {
@@ -88,27 +84,4 @@ function walk(root: DomNode): string {
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .filter((line) => line !== '')
     .join('\n');
-}
-
-/** Text decoded with the declared (or sniffed) charset; unknown labels fall back to UTF-8. */
-function decode(body: Buffer, charset: string | undefined): string {
-  try {
-    return new TextDecoder(charset ?? 'utf-8').decode(body);
-  } catch {
-    return new TextDecoder('utf-8').decode(body);
-  }
-}
-
-/** `<meta charset="…">` or its http-equiv form in the first KB, as browsers look for it. */
-function sniffCharset(body: Buffer): string | undefined {
-  const head = body.subarray(0, 1_024).toString('latin1');
-  return /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
-}
-
-/** C0/C1 controls (tab and newline kept), bidi overrides and the BOM removed; line ends unified. */
-function clean(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[^\P{Cc}\n\t]|[\u202A-\u202E\u2066-\u2069\uFEFF]/gu, '')
-    .replace(/\u00A0/g, ' ');
 }

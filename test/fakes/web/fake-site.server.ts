@@ -3,7 +3,6 @@ import { createServer as createHttpServer, IncomingMessage, Server, ServerRespon
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 
 // A web site on one loopback address for web_fetch's tests: plain HTTP (or HTTPS with the test
 // certificate, which names only localhost / 127.0.0.1), routes a test defines, and a record of
@@ -24,8 +23,6 @@ export class FakeSite {
   readonly requests: SiteRequest[] = [];
   /** TCP connections accepted (before any byte of HTTP or TLS). */
   connections = 0;
-  /** SNI server names of TLS connections. */
-  readonly servernames: Array<string | false | null> = [];
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
   port = 0;
@@ -34,19 +31,26 @@ export class FakeSite {
     private readonly server: Server,
     readonly host: string,
     readonly secure: boolean,
+    /** SNI server names of TLS connections, in order. */
+    readonly servernames: string[],
   ) {}
 
-  static async start(host: string, options: { tls?: boolean } = {}): Promise<FakeSite> {
-    const server = options.tls
-      ? createHttpsServer({ key: readFileSync(join(TLS_DIR, 'server.key')), cert: readFileSync(join(TLS_DIR, 'server.pem')) })
-      : createHttpServer();
-    const site = new FakeSite(server, host, Boolean(options.tls));
+  /** `tls: true` serves the shared test certificate (localhost / 127.0.0.1); or give a key and certificate. */
+  static async start(host: string, options: { tls?: boolean | { key: string; cert: string } } = {}): Promise<FakeSite> {
+    const material = options.tls === true ? { key: readFileSync(join(TLS_DIR, 'server.key')), cert: readFileSync(join(TLS_DIR, 'server.pem')) } : options.tls || undefined;
+    const servernames: string[] = [];
+    // The name the client asked for in its TLS hello, recorded before any certificate check.
+    const SNICallback = (name: string, callback: (error: Error | null) => void) => {
+      servernames.push(name);
+      callback(null);
+    };
+    const server = material ? createHttpsServer({ ...material, SNICallback }) : createHttpServer();
+    const site = new FakeSite(server, host, Boolean(options.tls), servernames);
     server.on('connection', (socket: Socket) => {
       site.connections++;
       site.sockets.add(socket);
       socket.on('close', () => site.sockets.delete(socket));
     });
-    server.on('secureConnection', (socket: TLSSocket) => site.servernames.push(socket.servername));
     server.on('tlsClientError', () => undefined);
     server.on('request', (req, res) => site.handle(req, res));
     await new Promise<void>((resolve, reject) => {
