@@ -5,6 +5,7 @@
 // classifier and defaults. Private targets are real servers that count connections, and every
 // socket the process opens during a refused call is counted too: refused means never connected.
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { FakeSite, page, redirect } from '../fakes/web/fake-site.server';
 import { LiveSession, RealtimeApp, startRealtimeApp } from '../realtime/support/realtime-app';
 import { startTestApp } from '../support/test-app';
@@ -76,6 +77,10 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
       .route('/hop/4', redirect('/article'))
       .route('/self-redirect', redirect('/article'))
       .route('/huge', hugeBody(50 * 1024 * 1024, huge))
+      .route('/gzip', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('Compressed duck facts.')))
+      // 50 MB of text in about 50 KB on the wire: the cap counts what it decompresses to.
+      .route('/gzip-bomb', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(50 * 1024 * 1024, 'a'))))
+      .route('/zstd', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'zstd' }).end('(\xb5/\xfd'))
       .route('/drip', (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
         const timer = setInterval(() => res.write('.'), 200);
@@ -240,6 +245,14 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
     // The client hung up long before the end: at most the cap plus what socket buffers held.
     expect(huge.closedEarly).toBe(true);
     expect(huge.bytes).toBeLessThan(12 * 1024 * 1024);
+  });
+
+  it('decompresses gzip, cuts a decompression bomb at the cap, refuses encodings it cannot read', async () => {
+    expect(await fetchThroughSession({ url: `${site.origin('site.example')}/gzip` })).toMatchObject({ content: 'Compressed duck facts.', truncated: false });
+    const bomb = await fetchThroughSession({ url: `${site.origin('site.example')}/gzip-bomb`, max_chars: 200 });
+    expect(bomb).toMatchObject({ truncated: true, note: expect.stringContaining('only its beginning was read') });
+    expect(bomb.content).toBe('a'.repeat(200));
+    expect(await fetchThroughSession({ url: `${site.origin('site.example')}/zstd` })).toMatchObject({ error: 'refused', reason: 'content_type' });
   });
 
   it('a slow-drip server is cut at the total timeout', async () => {
