@@ -39,6 +39,8 @@ export async function webFetchSection(): Promise<BenchRow[]> {
   const context = toolContext();
   const run = (url: string) => catalog.run('web_fetch', JSON.stringify({ url }), context);
   try {
+    // For scale, same run: what the registry alone costs (arguments parsed and refused).
+    const invalid = await timeAsync(() => catalog.run('web_fetch', '{"url":""}', context), 20_000, 2_000);
     const refusedLiteral = await timeAsync(() => run('http://[::ffff:169.254.169.254]/latest/meta-data/'), 20_000, 2_000);
     const refusedName = await timeAsync(() => run(`http://inside.example:${site.port}/`), 20_000, 2_000);
     const plain = await timeAsync(() => run(`http://site.example:${site.port}/plain`), 2_000, 200);
@@ -61,6 +63,7 @@ export async function webFetchSection(): Promise<BenchRow[]> {
     const idleMs = idle.max / 1e6;
 
     return [
+      row('for scale: web_fetch arguments refused by the registry (parse + validate) p50 / p99', invalid),
       row('web_fetch refusal of a private literal (parse + classify, no I/O) p50 / p99', refusedLiteral, 500),
       row('web_fetch refusal of a name resolving private (lookup + classify, no connection) p50 / p99', refusedName, 500),
       row('web_fetch overhead, plain-text page on loopback (check, pin, connect, read) p50 / p99', plain, 5_000),
