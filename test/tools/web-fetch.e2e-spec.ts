@@ -5,6 +5,7 @@
 // classifier and defaults. Private targets are real servers that count connections, and every
 // socket the process opens during a refused call is counted too: refused means never connected.
 import type { ServerResponse } from 'node:http';
+import { createServer, Server, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { FakeSite, page, redirect } from '../fakes/web/fake-site.server';
 import { LiveSession, RealtimeApp, startRealtimeApp } from '../realtime/support/realtime-app';
@@ -45,6 +46,9 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
   let secureSite: FakeSite;
   let trustedSite: FakeSite;
   let certificate: ReturnType<typeof trustedCertificateFor>;
+  /** Accepts TCP and never says a word: a TLS handshake that never completes. */
+  let silent: Server;
+  const silentSockets = new Set<Socket>();
   let inside: FakeSite;
   let insideV6: FakeSite;
   const resolver = new TableResolver();
@@ -57,6 +61,8 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
     certificate = trustedCertificateFor('secure-ok.example');
     trustedSite = await FakeSite.start(PUBLIC_SITE_ADDRESS, { tls: certificate });
     trustedSite.route('/plain', page('text/plain', 'Read over TLS.'));
+    silent = createServer((socket) => silentSockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, PUBLIC_SITE_ADDRESS, resolve));
     inside = await FakeSite.start('127.0.0.1');
     insideV6 = await FakeSite.start('::1');
     inside.route('/secret', page('text/plain', 'the admin password'));
@@ -102,7 +108,7 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
       .set('inside.example', ['127.0.0.1'])
       .set('rebind.example', (lookup) => (lookup === 1 ? [PUBLIC_SITE_ADDRESS] : ['127.0.0.1']))
       .set('rebind-hop.example', (lookup) => (lookup === 1 ? [PUBLIC_SITE_ADDRESS] : ['127.0.0.1']));
-    const ports = [site.port, secureSite.port, trustedSite.port, inside.port, insideV6.port].join(',');
+    const ports = [site.port, secureSite.port, trustedSite.port, (silent.address() as { port: number }).port, inside.port, insideV6.port].join(',');
     env = await startRealtimeApp({ WEB_FETCH_ALLOWED_PORTS: ports }, undefined, webFetchOverrides(resolver, { totalTimeoutMs: 2_000, connectTimeoutMs: 1_000 }));
     live = await env.startSession();
     live.call.respondToCreate = false;
@@ -111,6 +117,8 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
     await env.close();
     await Promise.all([site.stop(), secureSite.stop(), trustedSite.stop(), inside.stop(), insideV6.stop()]);
     certificate.untrust();
+    for (const socket of silentSockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
   });
 
   /** The model calls web_fetch; the function_call_output the app sends back, parsed. */
@@ -253,6 +261,17 @@ describe('web_fetch in a conversation (real app, fake OpenAI sideband, fake site
     expect(bomb).toMatchObject({ truncated: true, note: expect.stringContaining('only its beginning was read') });
     expect(bomb.content).toBe('a'.repeat(200));
     expect(await fetchThroughSession({ url: `${site.origin('site.example')}/zstd` })).toMatchObject({ error: 'refused', reason: 'content_type' });
+  });
+
+  it('a site that accepts the connection but never completes the TLS handshake is cut at the connect timeout', async () => {
+    const started = Date.now();
+    const result = await fetchThroughSession({ url: `https://site.example:${(silent.address() as { port: number }).port}/` });
+    const elapsed = Date.now() - started;
+    // The connect bound (1 s here) fired, not the whole call's (2 s): each has its own sentence.
+    expect(result).toEqual({ error: 'upstream_error', reason: 'timeout', message: 'The site did not answer in time.' });
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(8_000);
+    expect(silentSockets.size).toBe(1);
   });
 
   it('a slow-drip server is cut at the total timeout', async () => {
