@@ -2,7 +2,7 @@
 // BlockList, so the same rules apply to an address typed in a URL and to every address a name
 // resolves to. IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4, Teredo) are judged by
 // the IPv4 address inside them, so `[::ffff:127.0.0.1]` is loopback like 127.0.0.1.
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, SocketAddress } from 'node:net';
 
 /** Why an address is not public; each kind has its own plain sentence (see `refusalSentence`). */
 export type NonPublicKind =
@@ -60,19 +60,29 @@ const IPV6_RANGES: Array<[string, number, NonPublicKind]> = [
   ['ff00::', 8, 'multicast'],
 ];
 
-function rangeLists(ranges: Array<[string, number, NonPublicKind]>, family: 'ipv4' | 'ipv6'): Array<[BlockList, NonPublicKind]> {
-  return ranges.map(([network, prefix, kind]) => {
+function rangeLists(ranges: Array<[string, number, NonPublicKind]>, family: 'ipv4' | 'ipv6'): { any: BlockList; each: Array<[BlockList, NonPublicKind]> } {
+  const any = new BlockList();
+  const each = ranges.map(([network, prefix, kind]): [BlockList, NonPublicKind] => {
     const list = new BlockList();
     list.addSubnet(network, prefix, family);
+    any.addSubnet(network, prefix, family);
     return [list, kind];
   });
+  return { any, each };
 }
 
+/** One list of every range answers "public?" in one check; the per-range lists name the kind. */
 const IPV4_LISTS = rangeLists(IPV4_RANGES, 'ipv4');
 const IPV6_LISTS = rangeLists(IPV6_RANGES, 'ipv6');
 /** Global unicast: every public IPv6 address today is inside 2000::/3. */
 const GLOBAL_UNICAST = new BlockList();
 GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
+
+/** The kind of the first range holding `address`, or undefined when none does. */
+function rangeOf(lists: ReturnType<typeof rangeLists>, address: SocketAddress): NonPublicKind | undefined {
+  if (!lists.any.check(address)) return undefined;
+  return lists.each.find(([list]) => list.check(address))?.[1];
+}
 
 /** Whether `address` (an IP literal, no brackets) is a public unicast address, and if not, why. */
 export function classifyAddress(address: string): AddressVerdict {
@@ -83,8 +93,8 @@ export function classifyAddress(address: string): AddressVerdict {
 }
 
 function classifyIpv4(address: string): AddressVerdict {
-  for (const [list, kind] of IPV4_LISTS) if (list.check(address, 'ipv4')) return refused(kind);
-  return PUBLIC;
+  const kind = rangeOf(IPV4_LISTS, new SocketAddress({ address, family: 'ipv4' }));
+  return kind ? refused(kind) : PUBLIC;
 }
 
 function classifyIpv6(address: string): AddressVerdict {
@@ -99,9 +109,10 @@ function classifyIpv6(address: string): AddressVerdict {
     // below (special-purpose) unless public, but a private inside is named as such.
     if (!inner.public || isMappedOrNat64(words)) return inner;
   }
-  for (const [list, kind] of IPV6_LISTS) if (list.check(address, 'ipv6')) return refused(kind);
-  if (!GLOBAL_UNICAST.check(address, 'ipv6')) return refused('reserved');
-  return PUBLIC;
+  const socketAddress = new SocketAddress({ address, family: 'ipv6' });
+  const kind = rangeOf(IPV6_LISTS, socketAddress);
+  if (kind) return refused(kind);
+  return GLOBAL_UNICAST.check(socketAddress) ? PUBLIC : refused('reserved');
 }
 
 /** The eight 16-bit words of an IPv6 address (a trailing dotted quad allowed), or undefined. */
