@@ -2,10 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { ToolCallContext } from '../../common/session-ports';
 import { webFetchConfig } from '../../config/web-fetch.config';
-import { RegisteredTool, Tool, ToolParameters, ToolResult } from '../tool';
+import { RegisteredTool, Tool, ToolLimit, ToolParameters, ToolResult } from '../tool';
 import { MAX_CHARS_DEFAULT, MAX_CHARS_MAX, MAX_CHARS_MIN, WebFetchArgs } from './dto/web-fetch-args.dto';
 import { URL_MAX_CHARS } from './url-policy';
 import { WebFetchService } from './web-fetch.service';
+
+/** RATE_LIMIT_WEB_FETCH, counted by the registry before any lookup or connection. */
+const WEB_FETCH_LIMIT: ToolLimit = { tool: 'web_fetch', spokenAs: 'page reading' };
 
 @RegisteredTool()
 @Injectable()
@@ -23,6 +26,7 @@ export class WebFetchTool implements Tool<WebFetchArgs> {
     additionalProperties: false,
   };
   readonly argsType = WebFetchArgs;
+  readonly limit = WEB_FETCH_LIMIT;
   readonly enabled: boolean;
 
   constructor(
