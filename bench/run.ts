@@ -14,6 +14,7 @@ import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 import { toolsSection } from './sections/tools.section';
 import { validationSection } from './sections/validation.section';
+import { webFetchSection } from './sections/web-fetch.section';
 import { IMAGE_NODE_OPTIONS } from '../test/reliability/support/reliability-stack';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   validation: validationSection,
   cost: costSection,
   tools: toolsSection,
+  'web-fetch': webFetchSection,
   metrics: metricsSection,
   realtime: realtimeSection,
   auth: authSection,

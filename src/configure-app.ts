@@ -17,16 +17,19 @@ export interface ConfigureAppOptions {
   enableShutdownHooks?: boolean;
 }
 
+/** How the application is created, in main.ts and in tests that build it through a testing module. */
+export const APP_OPTIONS = {
+  bufferLogs: true,
+  // Let main.ts report boot errors (a bad variable) in its own words and exit 1.
+  abortOnError: false,
+  bodyParser: false,
+  // Idle keep-alive sockets would otherwise hold shutdown open.
+  forceCloseConnections: true,
+} as const;
+
 /** Build the Nest application (config validation runs here and throws on a bad variable). */
 export function createApp(): Promise<NestExpressApplication> {
-  return NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
-    bufferLogs: true,
-    // Let main.ts report boot errors (a bad variable) in its own words and exit 1.
-    abortOnError: false,
-    bodyParser: false,
-    // Idle keep-alive sockets would otherwise hold shutdown open.
-    forceCloseConnections: true,
-  });
+  return NestFactory.create<NestExpressApplication>(AppModule.forRoot(), APP_OPTIONS);
 }
 
 /**
