@@ -1,16 +1,19 @@
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
 import { assignRequestId } from './logging/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
+import { EarlyRefusalService } from './rate-limit/early-refusal.service';
 import { SessionWsAdapter } from './realtime/session-ws.adapter';
 import { limitHttpServer } from './security/http-server-limits';
 import { ClientIdentityService } from './security/security.module';
-import { permissionsPolicy, securityHeaders } from './security/security-headers';
+import { SecurityHeaderSet } from './security/security-header-set';
+import { skipWithoutBody } from './security/skip-without-body';
 
 export interface ConfigureAppOptions {
   /** main.ts turns these on; test processes that build many apps leave them off. */
@@ -31,8 +34,8 @@ export function createApp(): Promise<NestExpressApplication> {
 
 /**
  * The production wiring, shared by main.ts and every e2e test: logging, HTTP server limits,
- * proxy trust, security headers, CORS, body limits, static assets, the /session WebSocket
- * adapter, shutdown hooks.
+ * rate-limit refusals ahead of Express, proxy trust, security headers, CORS, body limits, static
+ * assets, the /session WebSocket adapter, shutdown hooks.
  */
 export function configureApp(app: NestExpressApplication, options: ConfigureAppOptions = {}): NestExpressApplication {
   const security = app.get<ConfigType<typeof securityConfig>>(securityConfig.KEY);
@@ -41,14 +44,15 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   app.useLogger(app.get(Logger));
   // Slow-header and oversized requests cannot hold the server (slowloris).
   limitHttpServer(app.getHttpServer());
+  // A refused GET of /status or / is answered before Express sees it (a flood costs the flooder).
+  app.get(EarlyRefusalService).install(app.getHttpServer());
   // First, so every response — static assets included — carries X-Request-Id and is timed.
   app.use(assignRequestId);
   app.use(app.get(HttpMetricsMiddleware).use);
   app.disable('x-powered-by');
   app.set('trust proxy', identity.trust);
 
-  app.use(securityHeaders({ enableHsts: security.enableHsts }));
-  app.use(permissionsPolicy);
+  app.use(app.get(SecurityHeaderSet).apply);
   app.enableCors({
     // Same-origin calls need no CORS; cross-origin callers must be listed. Never credentials.
     origin: (origin, callback) => callback(null, identity.origins.isListed(origin)),
@@ -56,8 +60,9 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
     credentials: false,
     maxAge: 600,
   });
-  app.useBodyParser('json', { limit: security.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: security.bodyLimit, extended: false });
+  // GET and HEAD carry no body here: their requests skip the parsers altogether.
+  app.use(skipWithoutBody(json({ limit: security.bodyLimit })));
+  app.use(skipWithoutBody(urlencoded({ limit: security.bodyLimit, extended: false })));
   app.useStaticAssets(STATIC_DIR, { prefix: '/static/', index: false, maxAge: '1h' });
   // /session: raw JSON frames, Origin checked at the upgrade, drained before sockets are cut.
   app.useWebSocketAdapter(new SessionWsAdapter(app));

@@ -1,12 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import type { LevelWithSilent } from 'pino';
 import { appConfig } from '../config/app.config';
-import { requestIdOf } from './request-id';
-
-/** Paths whose successful requests are not worth a log line each (probes, assets). */
-const QUIET_PATHS = /^\/(status|metrics|static\/|favicon)/;
+import { wasRateLimited } from '../rate-limit/limit-decision';
+import { QUIET_ROUTES, QuietRequestLogMiddleware } from './quiet-request-log.middleware';
+import { requestIdOf, type RequestWithId } from './request-id';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -33,9 +32,8 @@ export const REDACTED_PATHS = [
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           // configureApp assigns it first (assignRequestId); this covers apps built without it.
           genReqId: requestIdOf,
-          autoLogging: {
-            ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? ''),
-          },
+          // A rate-limited request has one sampled line per client and window (RefusalLogService).
+          customLogLevel: (req: RequestWithId): LevelWithSilent => (wasRateLimited(req) ? 'silent' : 'info'),
           serializers: {
             // Method and path only: no query strings (they may carry tokens), no headers, no IP.
             req: (req: { id: string; method: string; url: string }) => ({
@@ -46,8 +44,13 @@ export const REDACTED_PATHS = [
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
         },
+        exclude: QUIET_ROUTES,
       }),
     }),
   ],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(QuietRequestLogMiddleware).forRoutes(...QUIET_ROUTES);
+  }
+}

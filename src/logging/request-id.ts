@@ -19,8 +19,13 @@ export function assignRequestId(req: RequestWithId, res: ServerResponse, next: (
 /** The request's id: already assigned, or a sane incoming one, or a new UUID (echoed back). */
 export function requestIdOf(req: RequestWithId, res: ServerResponse): string {
   if (req.id) return req.id;
-  const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = newRequestIdFor(req);
   res.setHeader('X-Request-Id', id);
   return id;
+}
+
+/** A sane incoming X-Request-Id, or a new UUID (for answers written without setHeader). */
+export function newRequestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }

@@ -5,11 +5,13 @@ import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler'
 import { CONNECT_LIMITER, TOOL_LIMITER } from '../common/session-ports';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { ConnectLimiterService } from './connect-limiter.service';
+import { EarlyRefusalService } from './early-refusal.service';
 import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
 import { RateLimitStatusReporter } from './rate-limit-status.reporter';
 import { RateLimitStorageModule } from './rate-limit-storage.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { exceededCounterProvider } from './rate-limit.metrics';
+import { RefusalLogService } from './refusal-log.service';
 import { SessionRateLimiter } from './session-rate-limiter.service';
 import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
 import { ToolLimiterService } from './tool-limiter.service';
@@ -47,10 +49,12 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     ConnectLimiterService,
     ToolLimiterService,
     RateLimitStatusReporter,
+    RefusalLogService,
+    EarlyRefusalService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: CONNECT_LIMITER, useExisting: ConnectLimiterService },
     { provide: TOOL_LIMITER, useExisting: ToolLimiterService },
   ],
-  exports: [CONNECT_LIMITER, TOOL_LIMITER],
+  exports: [CONNECT_LIMITER, TOOL_LIMITER, EarlyRefusalService],
 })
 export class RateLimitModule {}

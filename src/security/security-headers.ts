@@ -42,9 +42,3 @@ export function securityHeaders(options: { enableHsts: boolean }) {
     crossOriginEmbedderPolicy: false,
   });
 }
-
-/** helmet 8 does not set Permissions-Policy. */
-export function permissionsPolicy(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
-  next();
-}

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { securityConfig } from '../config/security.config';
 import { clientIp, clientKey, compileTrust, TrustFunction } from './client-address';
 import { OriginPolicy } from './origin-policy';
+import { SecurityHeaderSet } from './security-header-set';
 
 /**
  * Who is calling: the client address under the TRUST_PROXY rule, the key limits count against,
@@ -31,7 +32,14 @@ export class ClientIdentityService {
 
 @Global()
 @Module({
-  providers: [ClientIdentityService],
-  exports: [ClientIdentityService],
+  providers: [
+    ClientIdentityService,
+    {
+      provide: SecurityHeaderSet,
+      inject: [securityConfig.KEY],
+      useFactory: (config: ConfigType<typeof securityConfig>) => new SecurityHeaderSet({ enableHsts: config.enableHsts }),
+    },
+  ],
+  exports: [ClientIdentityService, SecurityHeaderSet],
 })
 export class SecurityModule {}
