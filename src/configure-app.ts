@@ -1,11 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { json, urlencoded } from 'express';
+import cors from 'cors';
+import { json, urlencoded, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
-import { assignRequestId } from './logging/request-id';
+import { QuietRequestLog } from './logging/quiet-request-log.middleware';
+import { requestIdOf, type RequestWithId } from './logging/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { EarlyRefusalService } from './rate-limit/early-refusal.service';
@@ -13,7 +15,34 @@ import { SessionWsAdapter } from './realtime/session-ws.adapter';
 import { limitHttpServer } from './security/http-server-limits';
 import { ClientIdentityService } from './security/security.module';
 import { SecurityHeaderSet } from './security/security-header-set';
-import { skipWithoutBody } from './security/skip-without-body';
+import { parseBodiesExceptGetHead } from './security/body-parsers';
+
+/**
+ * What every request gets before routing, as one middleware instead of five router layers:
+ * X-Request-Id, timing, the security headers (one call), the request log of what pino-http does
+ * not see, and CORS — which only a request with an Origin header can need.
+ */
+function frontOfEveryRequest(app: NestExpressApplication, identity: ClientIdentityService): RequestHandler {
+  const metrics = app.get(HttpMetricsMiddleware);
+  const headers = app.get(SecurityHeaderSet);
+  const quietLog = new QuietRequestLog();
+  const crossOrigin = cors({
+    // Same-origin calls need no CORS; cross-origin callers must be listed. Never credentials.
+    origin: (origin, callback) => callback(null, identity.origins.isListed(origin)),
+    methods: ['GET', 'HEAD', 'POST'],
+    credentials: false,
+    maxAge: 600,
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const request = req as unknown as RequestWithId;
+    request.id = requestIdOf(request, res);
+    metrics.start(res);
+    headers.applyTo(req, res);
+    quietLog.watch(res);
+    if (req.headers.origin === undefined) return next();
+    crossOrigin(req, res, next);
+  };
+}
 
 export interface ConfigureAppOptions {
   /** main.ts turns these on; test processes that build many apps leave them off. */
@@ -46,23 +75,12 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   limitHttpServer(app.getHttpServer());
   // A refused GET of /status or / is answered before Express sees it (a flood costs the flooder).
   app.get(EarlyRefusalService).install(app.getHttpServer());
-  // First, so every response — static assets included — carries X-Request-Id and is timed.
-  app.use(assignRequestId);
-  app.use(app.get(HttpMetricsMiddleware).use);
   app.disable('x-powered-by');
   app.set('trust proxy', identity.trust);
-
-  app.use(app.get(SecurityHeaderSet).apply);
-  app.enableCors({
-    // Same-origin calls need no CORS; cross-origin callers must be listed. Never credentials.
-    origin: (origin, callback) => callback(null, identity.origins.isListed(origin)),
-    methods: ['GET', 'HEAD', 'POST'],
-    credentials: false,
-    maxAge: 600,
-  });
+  // First, so every response — static assets included — carries X-Request-Id, is timed and logged.
+  app.use(frontOfEveryRequest(app, identity));
   // GET and HEAD carry no body here: their requests skip the parsers altogether.
-  app.use(skipWithoutBody(json({ limit: security.bodyLimit })));
-  app.use(skipWithoutBody(urlencoded({ limit: security.bodyLimit, extended: false })));
+  app.use(parseBodiesExceptGetHead(json({ limit: security.bodyLimit }), urlencoded({ limit: security.bodyLimit, extended: false })));
   app.useStaticAssets(STATIC_DIR, { prefix: '/static/', index: false, maxAge: '1h' });
   // /session: raw JSON frames, Origin checked at the upgrade, drained before sockets are cut.
   app.useWebSocketAdapter(new SessionWsAdapter(app));

@@ -1,3 +1,4 @@
+import './compile-cache';
 import 'reflect-metadata';
 import type { ConfigType } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';

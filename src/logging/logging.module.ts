@@ -1,10 +1,10 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
 import { appConfig } from '../config/app.config';
 import { wasRateLimited } from '../rate-limit/limit-decision';
-import { QUIET_ROUTES, QuietRequestLogMiddleware } from './quiet-request-log.middleware';
+import { QUIET_ROUTES } from './quiet-request-log.middleware';
 import { requestIdOf, type RequestWithId } from './request-id';
 
 export const REDACTED_PATHS = [
@@ -30,7 +30,7 @@ export const REDACTED_PATHS = [
         pinoHttp: {
           level: app.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // configureApp assigns it first (assignRequestId); this covers apps built without it.
+          // configureApp assigns it first; this covers apps built without it.
           genReqId: requestIdOf,
           // A rate-limited request has one sampled line per client and window (RefusalLogService).
           customLogLevel: (req: RequestWithId): LevelWithSilent => (wasRateLimited(req) ? 'silent' : 'info'),
@@ -49,8 +49,4 @@ export const REDACTED_PATHS = [
     }),
   ],
 })
-export class LoggingModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(QuietRequestLogMiddleware).forRoutes(...QUIET_ROUTES);
-  }
-}
+export class LoggingModule {}

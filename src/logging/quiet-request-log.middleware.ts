@@ -1,14 +1,14 @@
-import { Injectable, NestMiddleware, RequestMethod } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { wasRateLimited } from '../rate-limit/limit-decision';
 import type { RequestWithId } from './request-id';
 
 /**
  * Routes polled by machines (health probes, scrapes) whose successful answers are not worth an
- * info line each: they are counted in http_request_duration_seconds, logged at debug, and skip
- * pino-http (and its per-request logger and async context) altogether. Static assets are served
- * ahead of Nest's middleware and are not logged at all.
+ * info line each. pino-http (its per-request child logger and async context) is not mounted on
+ * them: they are counted in http_request_duration_seconds and logged here, at debug when they
+ * succeed. Static assets, served ahead of Nest's middleware, are logged here the same way.
  */
 export const QUIET_ROUTES = [
   { path: 'status', method: RequestMethod.GET },
@@ -18,27 +18,29 @@ export const QUIET_ROUTES = [
 ];
 
 const STARTED_AT = Symbol('ducke.quietLogStartedAt');
-type QuietResponse = ServerResponse & { [STARTED_AT]: number; req: RequestWithId };
+type WatchedResponse = ServerResponse & { [STARTED_AT]: number; req: RequestWithId & { log?: unknown } };
 
-/** The one `finish` listener of every quiet request (`this` is the response). */
-function onQuietFinish(this: QuietResponse): void {
-  const status = this.statusCode;
-  const failed = status >= 400 && !wasRateLimited(this.req);
-  const logger = PinoLogger.root;
-  // A refusal has its own sampled line (RefusalLogService); a failure is worth an info line.
-  if (!failed && (status === 429 || !logger.isLevelEnabled('debug'))) return;
+/** The one `finish` listener of every watched response (`this` is the response). */
+function onFinish(this: WatchedResponse): void {
   const req = this.req;
+  // pino-http logged it (every route but QUIET_ROUTES and assets), or the refusal log did.
+  if (req.log !== undefined || wasRateLimited(req)) return;
+  const status = this.statusCode;
+  const logger = PinoLogger.root;
+  const failed = status >= 400;
+  if (!failed && !logger.isLevelEnabled('debug')) return;
   const line = { req: { id: req.id, method: req.method, url: req.url ?? '' }, res: { statusCode: status }, responseTime: Date.now() - this[STARTED_AT] };
   if (failed) logger.info(line, 'request completed');
   else logger.debug(line, 'request completed');
 }
 
-/** The request log of QUIET_ROUTES (pino-http logs every other route). */
-@Injectable()
-export class QuietRequestLogMiddleware implements NestMiddleware {
-  use(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
-    (res as QuietResponse)[STARTED_AT] = Date.now();
-    res.once('finish', onQuietFinish);
-    next();
+/**
+ * The request log of what pino-http does not see: a failure at info (as pino-http would), a
+ * success at debug. One shared listener, nothing allocated per request unless a line is written.
+ */
+export class QuietRequestLog {
+  watch(res: ServerResponse): void {
+    (res as WatchedResponse)[STARTED_AT] = Date.now();
+    res.once('finish', onFinish);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Histogram } from 'prom-client';
 import { HTTP_REQUEST_DURATION } from './metric-names';
 
@@ -69,13 +70,18 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   constructor(@InjectMetric(HTTP_REQUEST_DURATION) private readonly duration: Histogram<'route' | 'method' | 'status'>) {}
 
   readonly use = (_request: Request, response: Response, next: NextFunction): void => {
+    this.start(response);
+    next();
+  };
+
+  /** Start timing a response (what `use` does, for a caller composing middleware itself). */
+  start(response: ServerResponse): void {
     const timed = response as TimedResponse;
     timed[STARTED_AT] = performance.now();
     timed[TIMER] = this;
     // The route is known only after routing, so the labels are read when the response is done.
     response.once('finish', onResponseFinish);
-    next();
-  };
+  }
 
   /** Record one request answered outside Express (the early refusals), with its own labels. */
   observe(route: string, method: string, status: number, startedAt: number): void {

@@ -40,11 +40,10 @@ export class SecurityHeaderSet {
     return headers;
   }
 
-  /** Express middleware: the whole set in one call. */
-  readonly apply = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+  /** Set the whole set on a response in one call. */
+  applyTo(req: IncomingMessage, res: ServerResponse): void {
     res.setHeaders(this.forHost(req.headers.host).map as Map<string, string>);
-    next();
-  };
+  }
 
   /** Run helmet once against a response that only records what it sets. */
   private record(host: string | undefined): SecurityHeaders {

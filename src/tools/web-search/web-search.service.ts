@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { APIUserAbortError } from 'openai';
 import type { Response } from 'openai/resources/responses/responses';
 import type { Counter } from 'prom-client';
 import type { ToolCallContext, ToolLimiter } from '../../common/session-ports';
@@ -35,7 +34,7 @@ export class WebSearchService {
     try {
       response = await this.client.webSearch(query, context.signal);
     } catch (error) {
-      if (!(error instanceof APIUserAbortError)) this.upstreamErrors.inc({ upstream: 'openai_responses' });
+      if (!isAbortedByCaller(error)) this.upstreamErrors.inc({ upstream: 'openai_responses' });
       this.logger.warn(`web search failed (request ${context.requestId}): ${describeError(error)}`);
       return failure('upstream_error', 'Web search is not answering right now; try again in a minute.');
     }
@@ -71,4 +70,11 @@ export class WebSearchService {
 function describeError(error: unknown): string {
   const status = (error as { status?: unknown }).status;
   return `${(error as Error)?.constructor?.name ?? 'Error'}${typeof status === 'number' ? ` ${status}` : ''}`;
+}
+
+/** The SDK's own "aborted by the caller" (the call's signal fired); the SDK is loaded lazily. */
+function isAbortedByCaller(error: unknown): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { APIUserAbortError } = require('openai') as typeof import('openai');
+  return error instanceof APIUserAbortError;
 }
