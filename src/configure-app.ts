@@ -47,6 +47,8 @@ function frontOfEveryRequest(app: NestExpressApplication, identity: ClientIdenti
 export interface ConfigureAppOptions {
   /** main.ts turns these on; test processes that build many apps leave them off. */
   enableShutdownHooks?: boolean;
+  /** Off only in tests that compare the early refusals with the framework path (default on). */
+  earlyRefusals?: boolean;
 }
 
 /** Build the Nest application (config validation runs here and throws on a bad variable). */
@@ -74,7 +76,7 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   // Slow-header and oversized requests cannot hold the server (slowloris).
   limitHttpServer(app.getHttpServer());
   // A refused GET of /status or / is answered before Express sees it (a flood costs the flooder).
-  app.get(EarlyRefusalService).install(app.getHttpServer());
+  if (options.earlyRefusals !== false) app.get(EarlyRefusalService).install(app.getHttpServer());
   app.disable('x-powered-by');
   app.set('trust proxy', identity.trust);
   // First, so every response — static assets included — carries X-Request-Id, is timed and logged.

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureApp, createApp } from '../../src/configure-app';
+import { configureApp, ConfigureAppOptions, createApp } from '../../src/configure-app';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -16,7 +16,7 @@ const QUIET = { LOG_LEVEL: 'warn' };
  * port. `env` is applied to process.env while the app is built (that is when configuration is
  * read) and restored afterwards.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: ConfigureAppOptions = {}): Promise<TestApp> {
   const saved = new Map<string, string | undefined>();
   for (const [key, value] of Object.entries({ ...QUIET, ...env })) {
     saved.set(key, process.env[key]);
@@ -25,7 +25,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
   }
   let app: NestExpressApplication;
   try {
-    app = configureApp(await createApp());
+    app = configureApp(await createApp(), options);
     await app.listen(0, '127.0.0.1');
   } finally {
     for (const [key, value] of saved) {
