@@ -19,12 +19,16 @@ FROM node:22-bookworm-slim AS runtime
 # RSS instead of ~125 MB, at the price of more frequent (cheap) scavenges; see README.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=4 \
+    NODE_COMPILE_CACHE=/app/.node-compile-cache \
     PORT=8000 \
     HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist dist
+# Node's compile cache for every module start-up loads, filled now so the first start of a new
+# container is a warm one (about half the code-loading time; see README, performance).
+RUN node -e "require('./dist/config/environment.js'); require('./dist/app.module.js'); require('./dist/configure-app.js')"
 COPY --from=build /app/views/index.html views/index.html
 COPY --from=build /app/views/static views/static
 USER node

@@ -8,6 +8,7 @@ import { rateLimitConfig } from '../config/rate-limit.config';
 import { newRequestIdFor } from '../logging/request-id';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { SecurityHeaderSet } from '../security/security-header-set';
+import { clientKey } from '../security/client-address';
 import { ClientIdentityService } from '../security/security.module';
 import { keepDecision } from './limit-decision';
 import { rateLimitHeaders } from './rate-limit-headers';
@@ -79,12 +80,12 @@ export class EarlyRefusalService {
     if (!target) return framework(req, res);
     const startedAt = performance.now();
     const ip = this.identity.ipOf(req);
-    const key = rateLimitKey(target.route, this.identity.keyOf(req));
+    const key = rateLimitKey(target.route, clientKey(ip));
     const { limit, windowMs } = this.policies[target.route];
     this.storage.increment(key, windowMs, limit, windowMs, target.route).then(
       (record) => {
         if (!record.isBlocked) {
-          keepDecision(req, { route: target.route, record });
+          keepDecision(req, { route: target.route, record, key });
           return framework(req, res);
         }
         this.refuse(req, res, target.route, record.timeToBlockExpire, key, ip);

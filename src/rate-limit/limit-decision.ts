@@ -6,6 +6,8 @@ import type { ThrottlerStorageRecord } from './state-store-throttler.storage';
 export interface LimitDecision {
   route: HttpLimitedRoute;
   record: ThrottlerStorageRecord;
+  /** The limiter key it was counted on. */
+  key: string;
 }
 
 const DECISION = Symbol('ducke.limitDecision');

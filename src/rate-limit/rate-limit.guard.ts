@@ -71,11 +71,14 @@ export class RateLimitGuard extends ThrottlerGuard {
   private async count(context: ExecutionContext, { route, limit, ttl }: RoutePolicy): Promise<true> {
     const { req, res } = this.getRequestResponse(context);
     const request = req as IncomingMessage & { id?: string };
-    const key = rateLimitKey(route, this.identity.keyOf(request));
     // Counted already when the early refusals saw it first (canonical paths): never twice.
-    const early = decisionOf(request);
-    const record = early?.route === route ? early.record : await this.storageService.increment(key, ttl, limit, ttl, route);
-    if (!early) keepDecision(request, { route, record });
+    let decision = decisionOf(request);
+    if (decision?.route !== route) {
+      const key = rateLimitKey(route, this.identity.keyOf(request));
+      decision = { route, key, record: await this.storageService.increment(key, ttl, limit, ttl, route) };
+      keepDecision(request, decision);
+    }
+    const { record, key } = decision;
 
     const headers = rateLimitHeaders({ route, limit, windowMs: ttl, hits: record.totalHits, resetSec: record.timeToExpire });
     const response = res as ServerResponse;
