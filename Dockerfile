@@ -15,8 +15,9 @@ RUN npm run build
 
 # --- runtime: production dependencies, compiled code, the page --------------------------------
 FROM node:22-bookworm-slim AS runtime
-# A 4 MB young generation (V8 grows it to 16 MB by default) keeps an idle instance near 110 MB
-# RSS instead of ~125 MB, at the price of more frequent (cheap) scavenges; see README.
+# A 4 MB young generation (V8 grows it to 16 MB by default), measured again side by side: idle RSS
+# 30 s after start 109 MB vs 117 MB with 16, the same ~100 MB a minute after a /status flood with
+# either, and no throughput difference on /status that three interleaved rounds could tell apart.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=4 \
     NODE_COMPILE_CACHE=/app/.node-compile-cache \

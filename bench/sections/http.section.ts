@@ -9,8 +9,8 @@ import { BenchRow } from '../measure';
 // GET /status and GET / through everything the app puts in front of them — the early limiter
 // check, request id, timing, security headers, the status sections — side by side in one run with
 // a bare Node `http` server and NestJS alone (one controller, Express adapter) answering the same
-// bytes, each its own process with the image's NODE_OPTIONS. wrk drives 50 connections; with two
-// or more cores the servers are pinned to one core and wrk to another, so they do not share one.
+// bytes, each its own process with the image's NODE_OPTIONS. wrk drives 50 connections; with
+// BENCH_PIN=1 the servers are pinned to one core and wrk to another, so they do not share one.
 // Rounds alternate between the servers and each keeps its best round (and that round's p99), so
 // a neighbour's burst of CPU does not decide a ratio.
 
@@ -56,9 +56,13 @@ export interface Server {
   stop(): void;
 }
 
-/** taskset is there and there are two cores: servers on core 0, load generators on core 1. */
+/**
+ * BENCH_PIN=1, taskset is there and there are two cores: servers on core 0, load generators on
+ * core 1. Off by default: on a machine shared with other work, a pinned server cannot move off a
+ * busy core and its figures say more about the neighbours than about it.
+ */
 export function canPin(): boolean {
-  if (cpus().length < 2) return false;
+  if (process.env.BENCH_PIN !== '1' || cpus().length < 2) return false;
   try {
     execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
     return true;
