@@ -13,7 +13,7 @@ import { STATIC_DIR } from './page/views-path';
 import { EarlyRefusalService } from './rate-limit/early-refusal.service';
 import { SessionWsAdapter } from './realtime/session-ws.adapter';
 import { limitHttpServer } from './security/http-server-limits';
-import { ClientIdentityService } from './security/security.module';
+import { ClientIdentityService } from './security/client-identity.service';
 import { SecurityHeaderSet } from './security/security-header-set';
 import { parseBodiesExceptGetHead } from './security/body-parsers';
 

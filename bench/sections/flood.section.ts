@@ -16,6 +16,7 @@ import { BARE_SERVER, CONNECTIONS, hasWrk, pct, pinServer, reference, wrk } from
 const CA = join(__dirname, '..', '..', 'test', 'fakes', 'tls', 'ca.pem');
 const FLOOD_SECONDS = 10;
 const PROBE_EVERY_MS = 50;
+const PROBE_TIMEOUT_MS = 5_000;
 const SETTLE_MS = 30_000;
 const AFTER_MS = 60_000;
 const REFUSAL_SHARE_TARGET = 0.3;
@@ -33,9 +34,8 @@ export async function floodSection(): Promise<BenchRow[]> {
   const stack = await startReliabilityStack({ env: { RATE_LIMIT_STATUS: '600/minute', LOG_LEVEL: 'info' } });
   const pid = stack.app.child.pid!;
   pinServer(pid);
-  const conversation = await LoadClient.open(stack.app.url);
+  let conversation: LoadClient | undefined;
   try {
-    await conversation.start();
     const bare = await reference(BARE_SERVER, { json: await (await fetch(`${stack.app.url}/status`)).text(), html: '' });
     let floor: number;
     try {
@@ -47,6 +47,10 @@ export async function floodSection(): Promise<BenchRow[]> {
 
     await sleep(SETTLE_MS); // V8's memory reducer shrinks the heap of an idle process after ~20 s
     const idleRss = rssOf(pid);
+    // Opened now, so nothing of a long idle wait can have ended it before it is timed.
+    conversation = await LoadClient.open(stack.app.url);
+    await conversation.start();
+    await conversation.probe();
 
     const flooding = wrk(`${stack.app.url}/status`, FLOOD_SECONDS);
     const other: number[] = [];
@@ -54,8 +58,13 @@ export async function floodSection(): Promise<BenchRow[]> {
     const otherStatuses = new Set<number>();
     const until = Date.now() + FLOOD_SECONDS * 1000 - 500;
     await sleep(500);
+    let lostProbes = 0;
     while (Date.now() < until) {
-      const [reply, roundTrip] = await Promise.all([get(`${stack.app.url}/status`, { localAddress: '127.0.0.2' }), conversation.probe()]);
+      // A control message with no answer within the probe's timeout counts as that long, not as a failure of the section.
+      const [reply, roundTrip] = await Promise.all([
+        get(`${stack.app.url}/status`, { localAddress: '127.0.0.2' }),
+        conversation.probe('marin', PROBE_TIMEOUT_MS).catch(() => (lostProbes++, PROBE_TIMEOUT_MS)),
+      ]);
       other.push(reply.ms);
       otherStatuses.add(reply.status);
       control.push(roundTrip);
@@ -83,8 +92,8 @@ export async function floodSection(): Promise<BenchRow[]> {
         target: `< ${P99_TARGET_MS} ms`,
         pass: otherP99 < P99_TARGET_MS && otherStatuses.size === 1 && otherStatuses.has(200),
       },
-      { name: "meanwhile, a live conversation's control message (voice.set) p99", value: `${controlP99.toFixed(1)} ms (${control.length} probes)`, target: `< ${P99_TARGET_MS} ms`, pass: controlP99 < P99_TARGET_MS },
-      { name: `RSS idle before the flood (settled ${SETTLE_MS / 1000} s, one conversation open)`, value: megabytes(idleRss) },
+      { name: "meanwhile, a live conversation's control message (voice.set) p99", value: `${controlP99.toFixed(1)} ms (${control.length} probes${lostProbes ? `, ${lostProbes} unanswered in ${PROBE_TIMEOUT_MS / 1000} s` : ''})`, target: `< ${P99_TARGET_MS} ms`, pass: controlP99 < P99_TARGET_MS },
+      { name: `RSS idle before the flood (settled ${SETTLE_MS / 1000} s)`, value: megabytes(idleRss) },
       { name: 'RSS right after the flood', value: megabytes(floodRss) },
       {
         name: `RSS ${AFTER_MS / 1000} s after the flood, over idle`,
@@ -94,7 +103,7 @@ export async function floodSection(): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    conversation.terminate();
+    conversation?.terminate();
     await stack.stop();
   }
 }

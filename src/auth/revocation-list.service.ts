@@ -39,6 +39,11 @@ export class RevocationList implements OnModuleInit, OnApplicationShutdown {
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
   ) {}
 
+  /** The list is shared by instances (Redis), so a revocation event can be missed and must be re-read. */
+  get shared(): boolean {
+    return this.store.backend !== 'memory';
+  }
+
   onModuleInit(): void {
     this.unsubscribe = this.store.subscribe(
       REVOKED_CHANNEL,

@@ -9,7 +9,7 @@ import { newRequestIdFor } from '../logging/request-id';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { SecurityHeaderSet } from '../security/security-header-set';
 import { clientKey } from '../security/client-address';
-import { ClientIdentityService } from '../security/security.module';
+import { ClientIdentityService } from '../security/client-identity.service';
 import { keepDecision } from './limit-decision';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception';

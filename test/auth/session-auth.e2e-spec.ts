@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { algNone, claimsAt, hs256, hs256WithPublicKey, OTHER_SECRET, rs256, rsaKeys } from '../../src/auth/test-tokens.spec-support';
+import { algNone, claimsAt, hs256, hs256WithPublicKey, OTHER_SECRET, rs256, rsaKeys } from '../support/test-tokens';
 import { usageCosting } from '../cost/cost-app';
 import { BrowserSocket, TEST_OFFER, type Message } from '../realtime/support/browser-socket';
 import { metricValue } from '../realtime/support/metrics';
