@@ -1,4 +1,5 @@
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import { freePort, waitFor } from '../../test/support/ports';
@@ -96,12 +97,27 @@ export interface WrkResult {
   /** Responses that were not 2xx/3xx. */
   non2xx: number;
   requests: number;
+  /** CPU time the server process spent per request, when its pid was given. */
+  cpuMicrosPerRequest?: number;
 }
 
+/** user + system CPU time of a process so far, in µs (from /proc; 0 where there is none). */
+function cpuMicrosOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
 /** wrk with latency percentiles, on core 1 when pinning. */
-export async function wrk(url: string, seconds = SECONDS, connections = CONNECTIONS): Promise<WrkResult> {
+export async function wrk(url: string, seconds = SECONDS, connections = CONNECTIONS, pid?: number): Promise<WrkResult> {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url];
+  const cpuBefore = pid ? cpuMicrosOf(pid) : 0;
   const { stdout } = canPin() ? await run('taskset', ['-c', '1', 'wrk', ...args]) : await run('wrk', args);
+  const cpu = pid ? cpuMicrosOf(pid) - cpuBefore : 0;
   const [, requests, duration, unit] = /(\d+) requests in ([\d.]+)(ms|s|m)\b/.exec(stdout) ?? [];
   const elapsed = Number(duration) * (unit === 'ms' ? 0.001 : unit === 'm' ? 60 : 1);
   return {
@@ -109,6 +125,7 @@ export async function wrk(url: string, seconds = SECONDS, connections = CONNECTI
     p99Ms: latencyMs(/^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(stdout)),
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
     requests: Number(requests),
+    ...(pid && cpu > 0 ? { cpuMicrosPerRequest: cpu / Number(requests) } : {}),
   };
 }
 
@@ -147,7 +164,7 @@ export async function httpSection(): Promise<BenchRow[]> {
       for (const server of Object.values(servers)) await wrk(`${server.url}${path}`, 1); // warm-up (JIT)
       for (let round = 0; round < ROUNDS; round++) {
         for (const name of Object.keys(best) as Name[]) {
-          const result = await wrk(`${servers[name].url}${path}`);
+          const result = await wrk(`${servers[name].url}${path}`, SECONDS, CONNECTIONS, servers[name].pid);
           if (result.non2xx) throw new Error(`${name} answered ${result.non2xx} non-2xx on ${path}`);
           if (!best[name] || result.rps > best[name].rps) best[name] = result;
         }
@@ -164,6 +181,11 @@ export async function httpSection(): Promise<BenchRow[]> {
           target: `≥ ${pct(NEST_SHARE_TARGET)}`,
           pass: share >= NEST_SHARE_TARGET,
         },
+        {
+          // CPU time per request is what a busy neighbour disturbs least: the same comparison, by cost.
+          name: `${path}: CPU per request, bare / NestJS alone / DUCK-E (best round of each)`,
+          value: `${micros(bare)} / ${micros(nest)} / ${micros(duck)} µs; by CPU, DUCK-E reaches ${nest.cpuMicrosPerRequest && duck.cpuMicrosPerRequest ? pct(nest.cpuMicrosPerRequest / duck.cpuMicrosPerRequest) : '?'} of NestJS alone`,
+        },
         { name: `${path}: DUCK-E p99 at ${CONNECTIONS} connections`, value: `${duck.p99Ms.toFixed(1)} ms`, target: `< ${P99_TARGET_MS} ms`, pass: duck.p99Ms < P99_TARGET_MS },
       );
     }
@@ -177,3 +199,4 @@ export async function httpSection(): Promise<BenchRow[]> {
 }
 
 export const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+const micros = (result: WrkResult) => (result.cpuMicrosPerRequest === undefined ? '?' : result.cpuMicrosPerRequest.toFixed(0));
