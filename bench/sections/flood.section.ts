@@ -31,7 +31,8 @@ export async function floodSection(): Promise<BenchRow[]> {
   process.env.NODE_EXTRA_CA_CERTS = CA;
   // 600/minute: the flooder is over it within a fraction of a second; the other address's ~20
   // probes a second stay under it for the whole flood.
-  const stack = await startReliabilityStack({ env: { RATE_LIMIT_STATUS: '600/minute', LOG_LEVEL: 'info' } });
+  // The control-message probes (~20 a second) must not meet the per-connection message limit (5/second).
+  const stack = await startReliabilityStack({ env: { RATE_LIMIT_STATUS: '600/minute', RATE_LIMIT_SESSION_MESSAGES: '100/second', LOG_LEVEL: 'info' } });
   const pid = stack.app.child.pid!;
   pinServer(pid);
   let conversation: LoadClient | undefined;
