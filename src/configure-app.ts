@@ -3,9 +3,9 @@ import type { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cors from 'cors';
 import { json, urlencoded, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
+import { QuietFrameworkLogger } from './logging/quiet-framework.logger';
 import { QuietRequestLog } from './logging/quiet-request-log.middleware';
 import { requestIdOf, type RequestWithId } from './logging/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -72,7 +72,7 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   const security = app.get<ConfigType<typeof securityConfig>>(securityConfig.KEY);
   const identity = app.get(ClientIdentityService);
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(QuietFrameworkLogger));
   // Slow-header and oversized requests cannot hold the server (slowloris).
   limitHttpServer(app.getHttpServer());
   // A refused GET of /status or / is answered before Express sees it (a flood costs the flooder).
