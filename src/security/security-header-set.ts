@@ -12,8 +12,8 @@ export interface SecurityHeaders {
 }
 
 /**
- * Every security header of contract §2, computed once instead of by helmet's ten middlewares on
- * each request. The headers are what helmet itself writes (it is run once per distinct Host at
+ * Every security header the service sends (CSP, framing, referrer, permissions…), computed once
+ * instead of by helmet's ten middlewares on each request. The headers are what helmet itself writes (it is run once per distinct Host at
  * start-up or first sight, against a recording response), so its policies and the CSP stay
  * exactly the configured ones; only the CSP depends on the request (its connect-src names this
  * host's WebSocket). Both the Express path and the early refusals write these same maps.
