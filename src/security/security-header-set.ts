@@ -13,8 +13,9 @@ export interface SecurityHeaders {
 
 /**
  * Every security header the service sends (CSP, framing, referrer, permissions…), computed once
- * instead of by helmet's ten middlewares on each request. The headers are what helmet itself writes (it is run once per distinct Host at
- * start-up or first sight, against a recording response), so its policies and the CSP stay
+ * instead of by helmet's ten middlewares on each request. The headers are what helmet itself
+ * writes (it is run once per distinct Host at start-up or first sight, against a recording
+ * response), so its policies and the CSP stay
  * exactly the configured ones; only the CSP depends on the request (its connect-src names this
  * host's WebSocket). Both the Express path and the early refusals write these same maps.
  */
