@@ -42,9 +42,10 @@ async function probe(appUrl: string, conversation: LoadClient, until: number): P
 describe('a flooding address does not starve the others', () => {
   let stack: ReliabilityStack;
   beforeAll(async () => {
-    // The default 60/minute per address: the flood is refused within its first second.
-    // Probes send up to ~10 control messages a second: above the per-connection default (5/second).
-    stack = await startReliabilityStack({ env: { RATE_LIMIT_STATUS: '60/minute', RATE_LIMIT_SESSION_MESSAGES: '100/second' } });
+    // 600/minute per address: the flood is over it within its first second, the other address's
+    // probes (~10 a second for 9 s) never are. The probes also send up to ~10 control messages a
+    // second: above the per-connection default (5/second).
+    stack = await startReliabilityStack({ env: { RATE_LIMIT_STATUS: '600/minute', RATE_LIMIT_SESSION_MESSAGES: '100/second' } });
   }, 60_000);
   afterAll(() => stack?.stop());
 
@@ -62,7 +63,7 @@ describe('a flooding address does not starve the others', () => {
 
     // The flooder was refused, and got its refusals quickly (they are cheap).
     expect(report.statuses.get(429) ?? 0).toBeGreaterThan(500);
-    expect(report.statuses.get(200) ?? 0).toBeLessThanOrEqual(60);
+    expect(report.statuses.get(200) ?? 0).toBeLessThanOrEqual(600);
     // The others were served, within generous bounds.
     expect(during.otherStatuses.every((status) => status === 200)).toBe(true);
     expect(during.other.length).toBeGreaterThan(10);
