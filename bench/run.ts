@@ -6,6 +6,7 @@ import { BenchRow, megabytes, micros } from './measure';
 import { authSection } from './sections/auth.section';
 import { ceilingSection } from './sections/ceiling.section';
 import { costSection } from './sections/cost.section';
+import { floodSection } from './sections/flood.section';
 import { httpSection } from './sections/http.section';
 import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
@@ -20,6 +21,7 @@ import { IMAGE_NODE_OPTIONS } from '../test/reliability/support/reliability-stac
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   http: httpSection,
+  flood: floodSection,
   storage: storageSection,
   'rate-limit': rateLimitSection,
   validation: validationSection,

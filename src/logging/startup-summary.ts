@@ -9,7 +9,7 @@ import { openaiConfig } from '../config/openai.config';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { storageConfig } from '../config/storage.config';
 import { weatherConfig } from '../config/weather.config';
-import { redisHostOf } from '../storage/redis.store';
+import { redisHostOf } from '../storage/redis-url';
 
 // What an operator wants to see once the service is up: where it listens, where state lives,
 // the limits in force, what the model can call and through whom, and what is missing.

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
-import { APP_OPTIONS, configureApp, createApp } from '../../src/configure-app';
+import { APP_OPTIONS, configureApp, ConfigureAppOptions, createApp } from '../../src/configure-app';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -31,9 +31,14 @@ async function buildApp(overrides: ProviderOverride[]): Promise<NestExpressAppli
 /**
  * The real AppModule with the production wiring (configureApp), listening on a free loopback
  * port. `env` is applied to process.env while the app is built (that is when configuration is
- * read) and restored afterwards. `overrides` replace providers through Nest's testing module.
+ * read) and restored afterwards. `overrides` replace providers through Nest's testing module;
+ * `options` are configureApp's.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}, overrides: ProviderOverride[] = []): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  overrides: ProviderOverride[] = [],
+  options: ConfigureAppOptions = {},
+): Promise<TestApp> {
   const saved = new Map<string, string | undefined>();
   for (const [key, value] of Object.entries({ ...QUIET, ...env })) {
     saved.set(key, process.env[key]);
@@ -42,7 +47,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
   }
   let app: NestExpressApplication;
   try {
-    app = configureApp(await buildApp(overrides));
+    app = configureApp(await buildApp(overrides), options);
     await app.listen(0, '127.0.0.1');
   } finally {
     for (const [key, value] of saved) {
