@@ -7,5 +7,8 @@ module.exports = {
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  // parse5 and linkedom's CommonJS build need these ES-module-only packages; Node loads them natively,
+  // Jest's module runtime needs them compiled to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(parse5|css-select|css-what|domutils|domhandler|domelementtype|entities|nth-check|boolbase|cssomnom|dom-serializer)/)'],
   testEnvironment: 'node',
 };

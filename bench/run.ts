@@ -6,6 +6,7 @@ import { BenchRow, megabytes, micros } from './measure';
 import { authSection } from './sections/auth.section';
 import { ceilingSection } from './sections/ceiling.section';
 import { costSection } from './sections/cost.section';
+import { floodSection } from './sections/flood.section';
 import { httpSection } from './sections/http.section';
 import { metricsSection } from './sections/metrics.section';
 import { rateLimitSection } from './sections/rate-limit.section';
@@ -14,16 +15,19 @@ import { startupSection } from './sections/startup.section';
 import { storageSection } from './sections/storage.section';
 import { toolsSection } from './sections/tools.section';
 import { validationSection } from './sections/validation.section';
+import { webFetchSection } from './sections/web-fetch.section';
 import { IMAGE_NODE_OPTIONS } from '../test/reliability/support/reliability-stack';
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   'start-up': startupSection,
   http: httpSection,
+  flood: floodSection,
   storage: storageSection,
   'rate-limit': rateLimitSection,
   validation: validationSection,
   cost: costSection,
   tools: toolsSection,
+  'web-fetch': webFetchSection,
   metrics: metricsSection,
   realtime: realtimeSection,
   auth: authSection,

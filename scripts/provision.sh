@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the programs the test suite drives are installed: a real redis-server, Debian's
 # chromium (for the page tests), promtool/prometheus (for the monitoring files), haproxy (the load
-# balancer in front of several instances, test/scale/) and script(1) (gives the service a terminal
-# in the log-format test; Debian ships it in bsdutils). Installs them
+# balancer in front of several instances, test/scale/), script(1) (gives the service a terminal
+# in the log-format test; Debian ships it in bsdutils), openssl (the web_fetch tests issue a
+# throw-away certificate) and wrk (the HTTP figures of npm run bench). Installs them
 # with apt when it can (root + apt-get); otherwise names the exact install line and fails.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

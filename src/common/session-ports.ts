@@ -33,12 +33,12 @@ export interface ConnectLimiter {
 }
 export const CONNECT_LIMITER = Symbol('CONNECT_LIMITER');
 
-export type LimitedTool = 'weather' | 'web_search';
+export type LimitedTool = 'weather' | 'web_search' | 'web_fetch';
 
 export type ToolLimitDecision = { allowed: true } | { allowed: false; retryAfterSec: number };
 
 export interface ToolLimiter {
-  /** Count one call of a rate-limited tool (RATE_LIMIT_WEATHER_API / RATE_LIMIT_WEB_SEARCH). */
+  /** Count one call of a rate-limited tool (RATE_LIMIT_WEATHER_API / RATE_LIMIT_WEB_SEARCH / RATE_LIMIT_WEB_FETCH). */
   consume(tool: LimitedTool, identity: ClientIdentity): Promise<ToolLimitDecision>;
 }
 export const TOOL_LIMITER = Symbol('TOOL_LIMITER');
@@ -144,6 +144,8 @@ export type ToolOutcomeKind =
   | 'not_found'
   | 'ambiguous'
   | 'upstream_error'
+  /** A policy said no before anything was sent (web_fetch: a private address, a refused scheme…). */
+  | 'refused'
   | 'unknown_tool';
 
 export interface ToolOutcome {

@@ -20,16 +20,28 @@ export class StatusRegistry {
     this.contributors.set(section, contributor);
   }
 
+  /** Every section, in registration order; sections answered synchronously are not awaited. */
   async collect(): Promise<Record<string, StatusSection>> {
-    const entries = await Promise.all(
-      [...this.contributors].map(async ([section, contributor]) => {
-        try {
-          return [section, await contributor()] as const;
-        } catch (error) {
-          return [section, { degraded: `${section} check failed: ${(error as Error).message}` }] as const;
+    const sections: Record<string, StatusSection> = {};
+    let pending: Promise<void>[] | undefined;
+    for (const [section, contributor] of this.contributors) {
+      try {
+        const result = contributor();
+        if (!(result instanceof Promise)) {
+          sections[section] = result;
+          continue;
         }
-      }),
-    );
-    return Object.fromEntries(entries);
+        sections[section] = {}; // holds the key's place, so the JSON keeps registration order
+        (pending ??= []).push(result.then((value) => void (sections[section] = value), (error: unknown) => void (sections[section] = failed(section, error))));
+      } catch (error) {
+        sections[section] = failed(section, error);
+      }
+    }
+    if (pending) await Promise.all(pending);
+    return sections;
   }
+}
+
+function failed(section: string, error: unknown): StatusSection {
+  return { degraded: `${section} check failed: ${(error as Error).message}` };
 }

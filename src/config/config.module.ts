@@ -10,6 +10,7 @@ import { realtimeConfig } from './realtime.config';
 import { securityConfig } from './security.config';
 import { storageConfig } from './storage.config';
 import { weatherConfig } from './weather.config';
+import { webFetchConfig } from './web-fetch.config';
 
 /**
  * Reads `.env` from the working directory (real environment wins), validates every variable
@@ -32,6 +33,7 @@ export function configRootModule() {
       securityConfig,
       storageConfig,
       weatherConfig,
+      webFetchConfig,
     ],
   });
 }

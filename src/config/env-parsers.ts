@@ -26,6 +26,15 @@ export function parseRateLimit(text: string): RateLimitRule | undefined {
   return { limit, windowMs: UNIT_MS[match[2].toLowerCase()], text: text.trim() };
 }
 
+/** A comma list of TCP ports 1-65535 (`80,443`), at most 32, duplicates dropped. */
+export function parsePortList(text: string): number[] | undefined {
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0 || entries.length > 32) return undefined;
+  const ports = entries.map((entry) => parseInteger(entry, 1, 65535));
+  if (ports.some((port) => port === undefined)) return undefined;
+  return [...new Set(ports as number[])];
+}
+
 /** `true/false`, `1/0`, `yes/no`, `on/off` (any case). */
 export function parseBoolean(text: string): boolean | undefined {
   const value = text.trim().toLowerCase();

@@ -1,4 +1,4 @@
-import { parseOriginList, parseRateLimit, parseTrustProxy } from './env-parsers';
+import { parseOriginList, parsePortList, parseRateLimit, parseTrustProxy } from './env-parsers';
 import { ConfigValidationError, validateEnvironment } from './environment';
 
 describe('environment validation', () => {
@@ -85,5 +85,16 @@ describe('parsers', () => {
     expect(parseOriginList('https://*.*.example.com')).toBeUndefined();
     expect(parseOriginList('*')).toBeUndefined();
     expect(parseOriginList('https://A.Example.com:8443')).toEqual(['https://a.example.com:8443']);
+  });
+
+  it('parses WEB_FETCH_ALLOWED_PORTS and refuses anything but a list of ports', () => {
+    expect(parsePortList('80,443')).toEqual([80, 443]);
+    expect(parsePortList(' 443 , 8443,443')).toEqual([443, 8443]);
+    for (const text of ['', ',', '0', '65536', '80;443', 'http', '80,-1', Array.from({ length: 33 }, (_, i) => String(i + 1)).join(',')]) {
+      expect(parsePortList(text)).toBeUndefined();
+    }
+    expect(() => validateEnvironment({ WEB_FETCH_ALLOWED_PORTS: '22,abc' })).toThrow('WEB_FETCH_ALLOWED_PORTS="22,abc" must be a comma list of ports');
+    expect(() => validateEnvironment({ WEB_FETCH_ENABLED: 'sometimes' })).toThrow('WEB_FETCH_ENABLED="sometimes" must be true or false');
+    expect(() => validateEnvironment({ RATE_LIMIT_WEB_FETCH: 'many' })).toThrow('RATE_LIMIT_WEB_FETCH="many" must be');
   });
 });

@@ -21,6 +21,7 @@ import {
   parseInteger,
   parseNonNegativeDecimal,
   parseOriginList,
+  parsePortList,
   parsePositiveDecimal,
   parseRateLimit,
   parseRedisUrl,
@@ -89,6 +90,9 @@ export class EnvironmentVariables {
   @IsOptional() @Parses((t) => parseInteger(t, 1, 14), 'a whole number of days 1-14 (the free plan serves 3)') WEATHERAPI_MAX_FORECAST_DAYS?: string;
   @IsOptional() @IsString() OPEN_METEO_API_KEY?: string;
 
+  @IsOptional() @Parses(parseBoolean, BOOL) WEB_FETCH_ENABLED?: string;
+  @IsOptional() @Parses(parsePortList, 'a comma list of ports 1-65535, e.g. 80,443') WEB_FETCH_ALLOWED_PORTS?: string;
+
   @IsOptional() @Parses(parseRedisUrl, 'a redis:// or rediss:// URL, e.g. redis://redis:6379/0') REDIS_URL?: string;
   @IsOptional()
   @Parses(parseTrustProxy, 'off, a hop count 1-10, or a comma list of loopback / linklocal / uniquelocal / IP / CIDR')
@@ -100,6 +104,7 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEBSOCKET?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEATHER_API?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEB_SEARCH?: string;
+  @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEB_FETCH?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_SESSION_MESSAGES?: string;
 
   @IsOptional() @Parses(parseBoolean, BOOL) COST_PROTECTION_ENABLED?: string;

@@ -14,6 +14,9 @@ export interface UnknownVariable {
   suggestion?: string;
 }
 
+/** First words that other programs' variables start with too (WEB_CONCURRENCY): never a family. */
+const GENERIC_PREFIXES = new Set(['WEB_']);
+
 /**
  * Prefixes shared by at least two known names (RATE_LIMIT_, COST_PROTECTION_, OPENAI_, JWT_…),
  * cut back to a `_` unless already six characters long (WEATHER covers WEATHER_API_KEY and
@@ -31,7 +34,7 @@ export function variableFamilies(known: Iterable<string> = KNOWN_VARIABLES): str
       const midWord = (name: string) => common < name.length && name[common] !== '_' && !prefix.endsWith('_');
       if (prefix.length >= 6 && midWord(names[i]) && midWord(names[j])) continue;
       if (prefix.length < 6) prefix = prefix.slice(0, prefix.lastIndexOf('_') + 1);
-      if (prefix.length >= 3) prefixes.add(prefix);
+      if (prefix.length >= 3 && !GENERIC_PREFIXES.has(prefix)) prefixes.add(prefix);
     }
   }
   // Keep the shortest: RATE_LIMIT_ covers RATE_LIMIT_WE….

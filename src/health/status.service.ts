@@ -35,16 +35,23 @@ export class StatusService implements OnModuleInit {
 
   async status(): Promise<ServiceStatus> {
     const sections = await this.registry.collect();
-    const reasons = Object.values(sections)
-      .map((section) => section.degraded)
-      .filter((reason): reason is string => Boolean(reason));
+    const reasons: string[] = [];
+    for (const name in sections) if (sections[name].degraded) reasons.push(sections[name].degraded);
     const body: ServiceStatus = {
       status: reasons.length ? 'degraded' : 'ok',
       version: this.app.version,
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
     };
     if (reasons.length) body.reasons = reasons;
-    for (const [name, { degraded: _degraded, ...fields }] of Object.entries(sections)) body[name] = fields;
+    // A section is copied only when it has a `degraded` field to leave out (this runs per request).
+    for (const name in sections) {
+      const section = sections[name];
+      if (!('degraded' in section)) body[name] = section;
+      else {
+        const { degraded: _degraded, ...fields } = section;
+        body[name] = fields;
+      }
+    }
     return body;
   }
 }

@@ -1,15 +1,13 @@
-import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, LevelWithSilent } from 'pino';
 import { appConfig } from '../config/app.config';
+import { wasRateLimited } from '../rate-limit/limit-decision';
 import { chooseLogFormat } from './log-format';
 import { QuietFrameworkLogger } from './quiet-framework.logger';
-import { requestIdOf } from './request-id';
-
-/** Paths whose successful requests are not worth a log line each (probes, assets). */
-const QUIET_PATHS = /^\/(status|healthz|readyz|metrics|static\/|favicon)/;
+import { QUIET_ROUTES } from './quiet-request-log.middleware';
+import { requestIdOf, type RequestWithId } from './request-id';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -52,11 +50,10 @@ function prettyStream(): DestinationStream {
         const options = {
           level: app.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // configureApp assigns it first (assignRequestId); this covers apps built without it.
+          // configureApp assigns it first; this covers apps built without it.
           genReqId: requestIdOf,
-          autoLogging: {
-            ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? ''),
-          },
+          // A rate-limited request has one sampled line per client and window (RefusalLogService).
+          customLogLevel: (req: RequestWithId): LevelWithSilent => (wasRateLimited(req) ? 'silent' : 'info'),
           serializers: {
             // Method and path only: no query strings (they may carry tokens), no headers, no IP.
             req: (req: { id: string; method: string; url: string }) => ({
@@ -68,7 +65,7 @@ function prettyStream(): DestinationStream {
           },
         };
         const pretty = chooseLogFormat(app.logFormat, process.stdout.isTTY === true, app.production) === 'pretty';
-        return { pinoHttp: pretty ? ([options, prettyStream()] as [typeof options, DestinationStream]) : options };
+        return { pinoHttp: pretty ? ([options, prettyStream()] as [typeof options, DestinationStream]) : options, exclude: QUIET_ROUTES };
       },
     }),
   ],

@@ -7,10 +7,10 @@ const FACTS: StartupFacts = {
   webSearchModel: 'gpt-5.4-mini',
   weatherApiKey: true,
   cost: { enabled: true, maxSessionCostUsd: 5, maxSessionDurationMs: 30 * 60_000, maxHourlyCostUsd: 50, breakerThresholdUsd: 100 },
-  rateLimits: { enabled: true, status: '60/minute', mainPage: '30/minute', websocket: '5/minute', weatherApi: '10/hour', webSearch: '5/hour' },
+  rateLimits: { enabled: true, status: '60/minute', mainPage: '30/minute', websocket: '5/minute', weatherApi: '10/hour', webSearch: '5/hour', webFetch: '10/minute' },
   metrics: { enabled: true, token: true },
   auth: { required: false, algorithm: 'HS256' },
-  tools: ['get_current_weather', 'web_search', 'something_new'],
+  tools: ['get_current_weather', 'web_search', 'web_fetch', 'something_new'],
 };
 
 describe('start-up summary', () => {
@@ -19,8 +19,8 @@ describe('start-up summary', () => {
       'DUCK-E 1.2.3 listening on http://localhost:8000 (all interfaces)',
       '  storage:        memory (limits and spend reset on restart)',
       '  cost limits:    $5.00 and 30 min per conversation, $50.00 an hour, breaker at $100.00',
-      '  rate limits:    status 60/minute, page 30/minute, connect 5/minute, weather 10/hour, web search 5/hour',
-      '  tools:          get_current_weather (weatherapi.com), web_search (OpenAI gpt-5.4-mini), something_new',
+      '  rate limits:    status 60/minute, page 30/minute, connect 5/minute, weather 10/hour, web search 5/hour, web fetch 10/minute',
+      '  tools:          get_current_weather (weatherapi.com), web_search (OpenAI gpt-5.4-mini), web_fetch (public pages), something_new',
       '  authentication: off; metrics: /metrics (bearer token)',
       '  not configured: nothing',
     ]);

@@ -9,7 +9,7 @@ import { openaiConfig } from '../config/openai.config';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { storageConfig } from '../config/storage.config';
 import { weatherConfig } from '../config/weather.config';
-import { redisHostOf } from '../storage/redis.store';
+import { redisHostOf } from '../storage/redis-url';
 
 // What an operator wants to see once the service is up: where it listens, where state lives,
 // the limits in force, what the model can call and through whom, and what is missing.
@@ -23,7 +23,7 @@ export interface StartupFacts {
   webSearchModel: string;
   weatherApiKey: boolean;
   cost: { enabled: boolean; maxSessionCostUsd: number; maxSessionDurationMs: number; maxHourlyCostUsd: number; breakerThresholdUsd: number };
-  rateLimits: { enabled: boolean; status: string; mainPage: string; websocket: string; weatherApi: string; webSearch: string };
+  rateLimits: { enabled: boolean; status: string; mainPage: string; websocket: string; weatherApi: string; webSearch: string; webFetch: string };
   metrics: { enabled: boolean; token: boolean };
   auth: { required: boolean; algorithm: string };
   tools: string[];
@@ -44,6 +44,7 @@ const usd = (amount: number) => `$${amount.toFixed(2)}`;
 function providerOf(tool: string, facts: StartupFacts): string | undefined {
   if (tool.includes('weather')) return facts.weatherApiKey ? 'weatherapi.com' : 'Open-Meteo';
   if (tool === 'web_search') return `OpenAI ${facts.webSearchModel}`;
+  if (tool === 'web_fetch') return 'public pages';
   return undefined;
 }
 
@@ -63,7 +64,7 @@ export function startupSummary(facts: StartupFacts): string[] {
     `DUCK-E ${facts.version} listening on ${facts.url}`,
     `  storage:        ${facts.redisHost ? `Redis at ${facts.redisHost}, shared by every instance` : 'memory (limits and spend reset on restart)'}`,
     `  cost limits:    ${cost.enabled ? '' : 'NOT ENFORCED — '}${usd(cost.maxSessionCostUsd)} and ${Math.round(cost.maxSessionDurationMs / 60_000)} min per conversation, ${usd(cost.maxHourlyCostUsd)} an hour, breaker at ${usd(cost.breakerThresholdUsd)}`,
-    `  rate limits:    ${rl.enabled ? `status ${rl.status}, page ${rl.mainPage}, connect ${rl.websocket}, weather ${rl.weatherApi}, web search ${rl.webSearch}` : 'off'}`,
+    `  rate limits:    ${rl.enabled ? `status ${rl.status}, page ${rl.mainPage}, connect ${rl.websocket}, weather ${rl.weatherApi}, web search ${rl.webSearch}, web fetch ${rl.webFetch}` : 'off'}`,
     `  tools:          ${tools.join(', ') || 'none'}`,
     `  authentication: ${facts.auth.required ? `JWT ${facts.auth.algorithm} required` : 'off'}; metrics: ${facts.metrics.enabled ? (facts.metrics.token ? '/metrics (bearer token)' : '/metrics') : 'off'}`,
     `  not configured: ${missing.join('; ') || 'nothing'}`,
@@ -96,6 +97,7 @@ export function startupFacts(app: INestApplication, url: string): StartupFacts {
       websocket: rl.websocket.text,
       weatherApi: rl.weatherApi.text,
       webSearch: rl.webSearch.text,
+      webFetch: rl.webFetch.text,
     },
     metrics: { enabled: metrics.enabled, token: Boolean(metrics.token) },
     auth: { required: auth.required, algorithm: auth.algorithm },

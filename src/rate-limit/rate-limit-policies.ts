@@ -3,7 +3,7 @@ import type { RateLimitRule } from '../config/env-parsers';
 import { rateLimitConfig } from '../config/rate-limit.config';
 
 /** Everything that is rate limited; also the `route` label of `rate_limit_exceeded_total`. */
-export type LimitedRoute = 'status' | 'main_page' | 'websocket' | 'weather' | 'web_search';
+export type LimitedRoute = 'status' | 'main_page' | 'websocket' | 'weather' | 'web_search' | 'web_fetch';
 
 /** The routes limited by the HTTP guard (the others are counted by the session limiters). */
 export type HttpLimitedRoute = Extract<LimitedRoute, 'status' | 'main_page'>;
@@ -20,6 +20,7 @@ export function policiesFrom(config: ConfigType<typeof rateLimitConfig>): RateLi
     websocket: config.websocket,
     weather: config.weatherApi,
     web_search: config.webSearch,
+    web_fetch: config.webFetch,
   };
 }
 

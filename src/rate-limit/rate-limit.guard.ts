@@ -17,7 +17,9 @@ import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception';
 import { HttpLimitedRoute, rateLimitKey } from './rate-limit-policies';
 import { RateLimit } from './rate-limit.decorator';
+import { decisionOf, keepDecision } from './limit-decision';
 import { RATE_LIMIT_EXCEEDED } from './rate-limit.metrics';
+import { RefusalLogService } from './refusal-log.service';
 
 /** A route handler (its function is the metadata target). */
 type Handler = ReturnType<ExecutionContext['getHandler']>;
@@ -38,6 +40,10 @@ interface RoutePolicy {
  * `canActivate` is replaced: ThrottlerGuard's loop re-reads six metadata keys per throttler and
  * awaits each value on every request (3.4 µs a decision, measured; 0.9 µs with this cache), while
  * a route's throttler never changes. Routes opt in with `@RateLimit`, not `@Throttle`.
+ *
+ * On the canonical paths the early refusals (EarlyRefusalService) have decided already, before
+ * Express: the guard reuses that decision and only refused spellings Express also routes here
+ * (`/status/`, `/STATUS`) are answered by this path. Both send the same 429.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -50,6 +56,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly identity: ClientIdentityService,
     @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>,
     @InjectMetric(RATE_LIMIT_EXCEEDED) private readonly exceeded: Counter<'route'>,
+    private readonly refusalLog: RefusalLogService,
   ) {
     super(options, storage, reflector);
   }
@@ -63,8 +70,15 @@ export class RateLimitGuard extends ThrottlerGuard {
   /** One atomic hit for this client on the route's throttler; throws the 429 when over. */
   private async count(context: ExecutionContext, { route, limit, ttl }: RoutePolicy): Promise<true> {
     const { req, res } = this.getRequestResponse(context);
-    const key = rateLimitKey(route, this.identity.keyOf(req as IncomingMessage));
-    const record = await this.storageService.increment(key, ttl, limit, ttl, route);
+    const request = req as IncomingMessage & { id?: string };
+    // Counted already when the early refusals saw it first (canonical paths): never twice.
+    let decision = decisionOf(request);
+    if (decision?.route !== route) {
+      const key = rateLimitKey(route, this.identity.keyOf(request));
+      decision = { route, key, record: await this.storageService.increment(key, ttl, limit, ttl, route) };
+      keepDecision(request, decision);
+    }
+    const { record, key } = decision;
 
     const headers = rateLimitHeaders({ route, limit, windowMs: ttl, hits: record.totalHits, resetSec: record.timeToExpire });
     const response = res as ServerResponse;
@@ -73,6 +87,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (!record.isBlocked) return true;
 
     this.exceeded.inc({ route });
+    this.refusalLog.refused(route, key, this.identity.ipOf(request), record.timeToBlockExpire, request.id);
     response.setHeader('Retry-After', String(record.timeToBlockExpire));
     throw new RateLimitExceededException(record.timeToBlockExpire);
   }

@@ -7,12 +7,14 @@ import { CONNECT_LIMITER, MESSAGE_LIMITER, TOOL_LIMITER } from '../common/sessio
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { ConnectLimitParticipant } from './connect-limit.participant';
 import { ConnectLimiterService } from './connect-limiter.service';
+import { EarlyRefusalService } from './early-refusal.service';
 import { MessageLimiterService } from './message-limiter.service';
 import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
 import { RateLimitStatusReporter } from './rate-limit-status.reporter';
 import { RateLimitStorageModule } from './rate-limit-storage.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { exceededCounterProvider } from './rate-limit.metrics';
+import { RefusalLogService } from './refusal-log.service';
 import { SessionRateLimiter } from './session-rate-limiter.service';
 import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
 import { ToolLimiterService } from './tool-limiter.service';
@@ -51,6 +53,8 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     ConnectLimiterService,
     ToolLimiterService,
     RateLimitStatusReporter,
+    RefusalLogService,
+    EarlyRefusalService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: CONNECT_LIMITER, useExisting: ConnectLimiterService },
     { provide: TOOL_LIMITER, useExisting: ToolLimiterService },
@@ -59,6 +63,6 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     MessageLimiterService,
     { provide: MESSAGE_LIMITER, useExisting: MessageLimiterService },
   ],
-  exports: [CONNECT_LIMITER, TOOL_LIMITER, CONNECT_LIMIT_PARTICIPANT, MESSAGE_LIMITER],
+  exports: [CONNECT_LIMITER, TOOL_LIMITER, CONNECT_LIMIT_PARTICIPANT, MESSAGE_LIMITER, EarlyRefusalService],
 })
 export class RateLimitModule {}

@@ -3,9 +3,9 @@ import type { ClientIdentity, LimitedTool, ToolLimitDecision, ToolLimiter } from
 import type { LimitedRoute } from './rate-limit-policies';
 import { SessionRateLimiter } from './session-rate-limiter.service';
 
-const ROUTE_OF_TOOL: Record<LimitedTool, LimitedRoute> = { weather: 'weather', web_search: 'web_search' };
+const ROUTE_OF_TOOL: Record<LimitedTool, LimitedRoute> = { weather: 'weather', web_search: 'web_search', web_fetch: 'web_fetch' };
 
-/** TOOL_LIMITER: RATE_LIMIT_WEATHER_API and RATE_LIMIT_WEB_SEARCH, checked before any upstream call. */
+/** TOOL_LIMITER: RATE_LIMIT_WEATHER_API, RATE_LIMIT_WEB_SEARCH and RATE_LIMIT_WEB_FETCH, checked before any upstream call. */
 @Injectable()
 export class ToolLimiterService implements ToolLimiter {
   constructor(private readonly limiter: SessionRateLimiter) {}

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
 import { safeHost } from './origin-policy';
 
@@ -41,10 +41,4 @@ export function securityHeaders(options: { enableHsts: boolean }) {
     xFrameOptions: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   });
-}
-
-/** helmet 8 does not set Permissions-Policy. */
-export function permissionsPolicy(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
-  next();
 }

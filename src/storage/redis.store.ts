@@ -25,11 +25,7 @@ export interface RedisStoreOptions {
   healthProbeMs?: number;
 }
 
-/** The host:port of a Redis URL, without credentials, for logs and /status. */
-export function redisHostOf(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || '6379'}`;
-}
+export { redisHostOf } from './redis-url';
 
 /**
  * State in Redis, shared by every instance. Commands fail fast when Redis is down or frozen

@@ -4,11 +4,18 @@ import { Clock } from '../common/clock';
 import { storageConfig } from '../config/storage.config';
 import { InjectLocalStore, InjectStore, LOCAL_STORE, STATE_STORE } from './inject-store.decorator';
 import { MemoryStore } from './memory.store';
-import { RedisStore, redisHostOf } from './redis.store';
+import type { RedisStore } from './redis.store';
+import { redisHostOf } from './redis-url';
 import type { StateStore } from './state-store';
 
 /** How long boot waits for a configured Redis before starting degraded. */
 const REDIS_BOOT_WAIT_MS = 1_000;
+
+/** ioredis is loaded only with REDIS_URL: memory and start-up time an in-memory instance need not pay. */
+function loadRedisStore(): typeof import('./redis.store') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./redis.store') as typeof import('./redis.store');
+}
 
 /** Chooses the backend from validated config at boot: Maps by default, Redis with REDIS_URL. */
 export async function createStateStore(config: ConfigType<typeof storageConfig>, clock: Clock): Promise<StateStore> {
@@ -23,6 +30,7 @@ export async function createStateStore(config: ConfigType<typeof storageConfig>,
   const host = redisHostOf(config.redisUrl);
   logger.log(`Initializing Redis rate limiting (${host})`);
   logger.log(`Initializing Redis cost tracking (${host}), shared by every instance`);
+  const { RedisStore } = loadRedisStore();
   const store = new RedisStore(config.redisUrl, { commandTimeoutMs: config.commandTimeoutMs });
   if (!(await store.waitUntilReady(REDIS_BOOT_WAIT_MS))) {
     logger.warn(`Redis at ${host} is not reachable yet; serving degraded until it is`);
@@ -59,7 +67,7 @@ class StoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.store instanceof RedisStore) await this.store.close();
+    if (this.store.backend === 'redis') await (this.store as RedisStore).close();
     for (const store of [this.store, this.local]) if (store instanceof MemoryStore) store.stop();
   }
 }

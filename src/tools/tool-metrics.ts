@@ -6,6 +6,7 @@ import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-pro
 export const TOOL_CALLS_TOTAL = 'ducke_tool_calls_total';
 export const TOOL_DURATION_SECONDS = 'ducke_tool_duration_seconds';
 export const UPSTREAM_ERRORS_TOTAL = 'ducke_upstream_errors_total';
+export const WEB_FETCH_REFUSALS_TOTAL = 'ducke_web_fetch_refusals_total';
 
 /** The outside APIs the tools call (the realtime module adds openai_realtime to the same metric). */
 export type Upstream = 'open_meteo' | 'weatherapi' | 'openai_responses';
@@ -29,9 +30,15 @@ export const upstreamErrorsCounter = makeCounterProvider({
   labelNames: ['upstream'],
 });
 
+export const webFetchRefusalsCounter = makeCounterProvider({
+  name: WEB_FETCH_REFUSALS_TOTAL,
+  help: 'web_fetch calls that read no page, by reason (private_address, port, scheme, timeout…): a rise in private_address is someone probing.',
+  labelNames: ['reason'],
+});
+
 /** Imported by the tool modules that call outside APIs and by the registry. */
 @Module({
-  providers: [toolCallsCounter, toolDurationHistogram, upstreamErrorsCounter],
-  exports: [toolCallsCounter, toolDurationHistogram, upstreamErrorsCounter],
+  providers: [toolCallsCounter, toolDurationHistogram, upstreamErrorsCounter, webFetchRefusalsCounter],
+  exports: [toolCallsCounter, toolDurationHistogram, upstreamErrorsCounter, webFetchRefusalsCounter],
 })
 export class ToolMetricsModule {}

@@ -36,7 +36,7 @@ export class ToolRegistry implements ToolCatalog, OnModuleInit {
     const found = this.discovery
       .getProviders({ metadataKey: RegisteredTool.KEY })
       .map((wrapper) => wrapper.instance as Tool | undefined)
-      .filter((instance): instance is Tool => Boolean(instance));
+      .filter((instance): instance is Tool => Boolean(instance) && instance?.enabled !== false);
     for (const tool of new Set(found)) this.register(tool);
   }
 

@@ -40,6 +40,8 @@ export interface Tool<Args extends object = object> {
    * `run`: over it, or when it cannot be checked, the call is refused and `run` never happens.
    */
   readonly limit?: ToolLimit;
+  /** false: switched off in configuration, so never offered to the model nor run (default: on). */
+  readonly enabled?: boolean;
   run(args: Args, context: ToolCallContext): Promise<ToolResult>;
 }
 

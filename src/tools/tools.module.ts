@@ -4,6 +4,7 @@ import { TOOL_CATALOG } from '../common/session-ports';
 import { ToolMetricsModule } from './tool-metrics';
 import { ToolRegistry } from './tool-registry.service';
 import { WeatherModule } from './weather/weather.module';
+import { WebFetchModule } from './web-fetch/web-fetch.module';
 import { WebSearchModule } from './web-search/web-search.module';
 
 /**
@@ -12,7 +13,7 @@ import { WebSearchModule } from './web-search/web-search.module';
  * imported here, found through Nest's discovery.
  */
 @Module({
-  imports: [DiscoveryModule, ToolMetricsModule, WeatherModule, WebSearchModule],
+  imports: [DiscoveryModule, ToolMetricsModule, WeatherModule, WebSearchModule, WebFetchModule],
   providers: [ToolRegistry, { provide: TOOL_CATALOG, useExisting: ToolRegistry }],
   exports: [TOOL_CATALOG],
 })

@@ -134,6 +134,11 @@ describe('a conversation in the browser', () => {
     await page.locator('#transcript-list .line-assistant', { hasText: '<b>bold</b>' }).waitFor();
     await page.locator('#transcript-list .tool', { hasText: '<svg onload=window.__pwned=4>' }).first().waitFor();
 
+    // A page the model reads (refused here: a private address, before any connection): the chip
+    // names the site, never the rest of what the model sent.
+    call.callFunctions([{ name: 'web_fetch', arguments: { url: 'http://10.0.0.1/<svg/onload=window.__pwned=5>' } }]);
+    await page.locator('#transcript-list .tool-page[data-status="failed"]', { hasText: "Couldn't read 10.0.0.1" }).waitFor();
+
     const shown = await transcript(watch);
     expect(shown[0]).toEqual({ kind: 'line', who: 'You', text: userPayload });
     expect(shown[1]).toEqual({ kind: 'line', who: 'DUCK-E', text: duckPayload });

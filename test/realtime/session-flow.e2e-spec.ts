@@ -58,7 +58,7 @@ describe('/session: a whole conversation', () => {
       audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' } }, output: { voice: 'cedar' } },
     });
     expect(call.session.instructions).toContain('<language>es-419, es, en</language>');
-    expect((call.session.tools as Array<{ name: string }>).map((tool) => tool.name).sort()).toEqual(['get_current_weather', 'get_weather_forecast', 'web_search']);
+    expect((call.session.tools as Array<{ name: string }>).map((tool) => tool.name).sort()).toEqual(['get_current_weather', 'get_weather_forecast', 'web_fetch', 'web_search']);
     // The sideband: the standard key and this call's id; never anything for the browser.
     await env.realtime.waitForSideband(call);
     expect(call.attaches[0]).toEqual({ authorization: `Bearer ${env.fake.apiKey}`, url: `/v1/realtime?call_id=${call.id}`, at: expect.any(Number) });

@@ -12,7 +12,7 @@ export type RateLimitSettings = ReturnType<typeof rateLimitConfig>;
 /** Rate-limit settings as the env would give them: `{ websocket: '2/minute' }` overrides one rule. */
 export function rateLimitSettings(overrides: Partial<Record<Exclude<keyof RateLimitSettings, 'enabled'>, string>> & { enabled?: boolean } = {}): RateLimitSettings {
   const { enabled = true, ...rules } = overrides;
-  const text = { status: '60/minute', mainPage: '30/minute', websocket: '5/minute', weatherApi: '10/hour', webSearch: '5/hour', sessionMessages: '5/second', ...rules };
+  const text = { status: '60/minute', mainPage: '30/minute', websocket: '5/minute', weatherApi: '10/hour', webSearch: '5/hour', sessionMessages: '5/second', webFetch: '10/minute', ...rules };
   const rule = (value: string) => parseRateLimit(value)!;
   return {
     enabled,
@@ -22,6 +22,7 @@ export function rateLimitSettings(overrides: Partial<Record<Exclude<keyof RateLi
     weatherApi: rule(text.weatherApi),
     webSearch: rule(text.webSearch),
     sessionMessages: rule(text.sessionMessages),
+    webFetch: rule(text.webFetch),
   };
 }
 

@@ -29,7 +29,7 @@ import { CountingLimiter, toolContext, toolMetrics } from './tool-kit';
 
 const RUNS = 10_000;
 const SEED = 20_260_501;
-const OUTCOMES: ToolOutcomeKind[] = ['ok', 'invalid_arguments', 'rate_limited', 'not_found', 'ambiguous', 'upstream_error', 'unknown_tool'];
+const OUTCOMES: ToolOutcomeKind[] = ['ok', 'invalid_arguments', 'rate_limited', 'not_found', 'ambiguous', 'upstream_error', 'refused', 'unknown_tool'];
 
 const CONFIG: ConfigType = {
   weatherApiKey: 'weatherapi-test-key',

@@ -34,7 +34,7 @@ describe('weather tools on Open-Meteo (real app, fake Open-Meteo on loopback)', 
 
   it('lists the weather tools (and web_search) for the session, with JSON-schema parameters', () => {
     const definitions = catalog.definitions();
-    expect(definitions.map((definition) => definition.name).sort()).toEqual(['get_current_weather', 'get_weather_forecast', 'web_search']);
+    expect(definitions.map((definition) => definition.name).sort()).toEqual(['get_current_weather', 'get_weather_forecast', 'web_fetch', 'web_search']);
     const forecast = definitions.find((definition) => definition.name === 'get_weather_forecast')!;
     expect(forecast).toMatchObject({
       type: 'function',

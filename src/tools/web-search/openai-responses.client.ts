@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Response } from 'openai/resources/responses/responses';
 import { openaiConfig } from '../../config/openai.config';
 
@@ -30,10 +30,11 @@ const INSTRUCTIONS =
 /**
  * The OpenAI Responses API with the `web_search` tool, through the `openai` SDK, reached at
  * OPENAI_BASE_URL with the server-side key. One call = one real web search answer with citations.
+ * The SDK (about 25 MB of memory and 0.2 s to load) is loaded with the first search, not at boot.
  */
 @Injectable()
 export class OpenAIResponsesClient {
-  private readonly client: OpenAI | undefined;
+  private client: OpenAI | undefined;
   private readonly options: WebSearchClientOptions;
 
   constructor(
@@ -41,15 +42,13 @@ export class OpenAIResponsesClient {
     @Optional() @Inject(WEB_SEARCH_CLIENT_OPTIONS) options?: Partial<WebSearchClientOptions>,
   ) {
     this.options = { ...DEFAULT_WEB_SEARCH_CLIENT_OPTIONS, ...options };
-    this.client = config.apiKey
-      ? new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, timeout: this.options.timeoutMs, maxRetries: this.options.maxRetries })
-      : undefined;
   }
 
   /** False without OPENAI_API_KEY. */
   get configured(): boolean {
-    return this.client !== undefined;
+    return Boolean(this.config.apiKey);
   }
+
 
   /** The model the searches run on (WEB_SEARCH_MODEL). */
   get model(): string {
@@ -58,8 +57,9 @@ export class OpenAIResponsesClient {
 
   /** One search answer; `maxOutputTokens` is the room for reasoning and answer together. */
   async webSearch(query: string, signal?: AbortSignal, maxOutputTokens: number = WEB_SEARCH_OUTPUT_TOKENS.first): Promise<Response> {
-    if (!this.client) throw new Error('OPENAI_API_KEY is not set');
-    return this.client.responses.create(
+    if (!this.config.apiKey) throw new Error('OPENAI_API_KEY is not set');
+    const client = (this.client ??= this.createClient(this.config.apiKey));
+    return client.responses.create(
       {
         model: this.config.webSearchModel,
         instructions: INSTRUCTIONS,
@@ -74,5 +74,11 @@ export class OpenAIResponsesClient {
       },
       { signal },
     );
+  }
+
+  private createClient(apiKey: string): OpenAI {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: OpenAISdk } = require('openai') as typeof import('openai');
+    return new OpenAISdk({ apiKey, baseURL: this.config.baseUrl, timeout: this.options.timeoutMs, maxRetries: this.options.maxRetries });
   }
 }

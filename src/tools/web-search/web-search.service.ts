@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { APIUserAbortError } from 'openai';
 import type { Response } from 'openai/resources/responses/responses';
 import type { Counter } from 'prom-client';
 import type { ToolCallContext } from '../../common/session-ports';
@@ -56,7 +55,7 @@ export class WebSearchService {
     try {
       response = await this.client.webSearch(query, context.signal, maxOutputTokens);
     } catch (error) {
-      if (!(error instanceof APIUserAbortError)) this.upstreamErrors.inc({ upstream: 'openai_responses' });
+      if (!isAbortedByCaller(error)) this.upstreamErrors.inc({ upstream: 'openai_responses' });
       this.logger.warn(`web search failed (request ${context.requestId}): ${describeError(error)}`);
       return undefined;
     }
@@ -82,4 +81,11 @@ function incompleteReason(response: Response): string | undefined {
 function describeError(error: unknown): string {
   const status = (error as { status?: unknown }).status;
   return `${(error as Error)?.constructor?.name ?? 'Error'}${typeof status === 'number' ? ` ${status}` : ''}`;
+}
+
+/** The SDK's own "aborted by the caller" (the call's signal fired); the SDK is loaded lazily. */
+function isAbortedByCaller(error: unknown): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { APIUserAbortError } = require('openai') as typeof import('openai');
+  return error instanceof APIUserAbortError;
 }

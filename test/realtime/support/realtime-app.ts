@@ -3,7 +3,7 @@ import { FakeRealtimeCall } from '../../fakes/openai/fake-realtime-call';
 import { FakeRealtime, installRealtime } from '../../fakes/openai/realtime.handler';
 import { installResponses, ResponsesFake } from '../../fakes/openai/responses.handler';
 import { FakeOpenMeteo } from '../../fakes/weather/fake-open-meteo.server';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { ProviderOverride, startTestApp, TestApp } from '../../support/test-app';
 import { BrowserSocket, Message, OpenOptions, TEST_OFFER } from './browser-socket';
 
 // The real application wired to the local fakes: OpenAI (calls, hang-ups, sideband, and the
@@ -32,13 +32,18 @@ export const ROOMY_LIMITS = {
   RATE_LIMIT_WEBSOCKET: '1000/minute',
   RATE_LIMIT_WEATHER_API: '1000/hour',
   RATE_LIMIT_WEB_SEARCH: '1000/hour',
+  RATE_LIMIT_WEB_FETCH: '1000/minute',
   RATE_LIMIT_STATUS: '1000/minute',
   // The fake reports little usage, so the time floor would decide most spend figures; the tests
   // about the floor turn it on (test/cost/spend-floor.e2e-spec.ts).
   COST_PROTECTION_MIN_USD_PER_MINUTE: '0',
 };
 
-export async function startRealtimeApp(env: Record<string, string | undefined> = {}, shared?: { fake: FakeOpenAI; realtime: FakeRealtime; responses: ResponsesFake; weather: FakeOpenMeteo }): Promise<RealtimeApp> {
+export async function startRealtimeApp(
+  env: Record<string, string | undefined> = {},
+  shared?: { fake: FakeOpenAI; realtime: FakeRealtime; responses: ResponsesFake; weather: FakeOpenMeteo },
+  overrides: ProviderOverride[] = [],
+): Promise<RealtimeApp> {
   const fake = shared?.fake ?? (await FakeOpenAI.start());
   const realtime = shared?.realtime ?? installRealtime(fake);
   const responses = shared?.responses ?? installResponses(fake);
@@ -51,7 +56,7 @@ export async function startRealtimeApp(env: Record<string, string | undefined> =
     ...weather.env,
     ...ROOMY_LIMITS,
     ...env,
-  });
+  }, overrides);
   const open = (options?: OpenOptions) => BrowserSocket.open(app.url, options);
   return {
     app,

@@ -6,9 +6,10 @@ import { Entry, LineEntry, ToolEntry, TranscriptChange, TranscriptModel } from '
 // person or a model, and whatever it contains (<img onerror=…>) must show as those characters.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const ICON_PATHS: Record<'weather' | 'search' | 'tool', string> = {
+const ICON_PATHS: Record<'weather' | 'search' | 'page' | 'tool', string> = {
   weather: 'M6.5 20a4.5 4.5 0 0 1-.42-8.98A6 6 0 0 1 17.7 9.6 4.5 4.5 0 0 1 17.5 20zM5 3l1.4 1.4M1 9h2M12 1v2',
   search: 'M10 3a7 7 0 1 0 4.2 12.6l5.1 5.1 1.4-1.4-5.1-5.1A7 7 0 0 0 10 3zm0 2a5 5 0 1 1 0 10 5 5 0 0 1 0-10z',
+  page: 'M6 2h8l5 5v15H6zM13 2v6h6M9 12h7M9 16h7',
   tool: 'M21 7.5 16.5 3 13 6.5l1.3 1.3-8.8 8.8-1.8-.3L2 19l3 3 2.7-1.7-.3-1.8 8.8-8.8 1.3 1.3z',
 };
 
