@@ -14,8 +14,9 @@ export const LAYERS = [
   ['common'],
   ['config'],
   ['security', 'storage'],
-  ['logging', 'metrics', 'rate-limit', 'auth', 'cost'],
-  ['health', 'page', 'tools'],
+  ['metrics'],
+  ['rate-limit', 'auth', 'cost'],
+  ['logging', 'health', 'page', 'tools'],
   ['realtime'],
   ['app'],
 ];

@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
 import { QuietFrameworkLogger } from './logging/quiet-framework.logger';
 import { QuietRequestLog } from './logging/quiet-request-log.middleware';
-import { requestIdOf, type RequestWithId } from './logging/request-id';
+import { requestIdOf, type RequestWithId } from './common/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { EarlyRefusalService } from './rate-limit/early-refusal.service';

@@ -1,5 +1,4 @@
-import { priceEntryKey } from '../cost/price-book';
-import { DEFAULT_PRICE_TABLE, withPriceOverrides } from '../cost/price-table';
+import { DEFAULT_PRICE_TABLE, priceEntryKey, withPriceOverrides } from '../common/price-table';
 import { readPriceOverrides } from './price-overrides';
 import { DEFAULT_REALTIME_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from './realtime.config';
 import { DEFAULT_WEB_SEARCH_MODEL } from './openai.config';

@@ -39,6 +39,16 @@ export class CostPolicy implements OnModuleInit {
     );
   }
 
+  /** A time floor is configured (COST_PROTECTION_MIN_USD_PER_MINUTE, or the model's default). */
+  get floorActive(): boolean {
+    return this.floor.active;
+  }
+
+  /** What is still to be charged for `session` at `now` so its spend counts at least its floor (SpendFloor.due). */
+  floorDue(session: CostSession, now: number): number {
+    return this.floor.due(session, now);
+  }
+
   get enforced(): boolean {
     return this.settings.enabled;
   }

@@ -1,12 +1,10 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
-import { CostMetering } from './cost-metering.service';
 import { CostPolicy } from './cost-policy.service';
-import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { DurationWatchdog } from './duration-watchdog.service';
-import { SpendFloor } from './spend-floor';
+import { FloorCharges } from './floor-charges.service';
 
 /** Duration checks: a session ends within this long of its limit. */
 const WATCHDOG_MS = 250;
@@ -24,21 +22,19 @@ export class CostTimers implements OnModuleInit, OnModuleDestroy {
   private polls = 0;
 
   constructor(
-    @Inject(COST_SETTINGS) private readonly settings: CostSettings,
     private readonly ledger: CostLedger,
     private readonly admission: CostAdmission,
     private readonly breaker: CircuitBreaker,
     private readonly watchdog: DurationWatchdog,
     private readonly policy: CostPolicy,
-    private readonly metering: CostMetering,
-    private readonly floor: SpendFloor,
+    private readonly floor: FloorCharges,
   ) {}
 
   onModuleInit(): void {
-    if (this.settings.enabled) {
+    if (this.policy.enforced) {
       this.stopListening = this.breaker.listen();
       this.timers.push(setInterval(() => this.watchdog.check(), WATCHDOG_MS).unref());
-      if (this.floor.active) this.timers.push(setInterval(() => void this.metering.chargeFloors(), FLOOR_MS).unref());
+      if (this.floor.active) this.timers.push(setInterval(() => void this.floor.chargeFloors(), FLOOR_MS).unref());
     }
     this.timers.push(setInterval(() => void this.poll(), POLL_MS).unref());
   }
@@ -51,7 +47,7 @@ export class CostTimers implements OnModuleInit, OnModuleDestroy {
 
   /** One poll tick: breaker safety net, queued charges, gauges. Never throws. */
   async poll(): Promise<void> {
-    if (this.settings.enabled) await this.breaker.poll();
+    if (this.policy.enforced) await this.breaker.poll();
     const hourlyMicro = await this.ledger.flush().catch(() => undefined);
     if (hourlyMicro !== undefined) await this.policy.checkSpend(hourlyMicro);
     if (this.polls++ % GAUGE_EVERY_POLLS === 0) await this.admission.acceptance();

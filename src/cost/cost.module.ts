@@ -11,13 +11,14 @@ import { CostMetering } from './cost-metering.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
 import { CostTimers } from './cost-timers.service';
+import { FloorCharges } from './floor-charges.service';
 import { buildCostSettings, COST_SETTINGS } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
 import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from './price-table';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from '../common/price-table';
 import { SpendFloor } from './spend-floor';
 import { UsageMeter } from './usage-meter';
 
@@ -46,6 +47,7 @@ import { UsageMeter } from './usage-meter';
     CostAdmission,
     CostPolicy,
     CostMetering,
+    FloorCharges,
     CostTimers,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PRICE_TABLE, type ModelPrice, type PriceTable, type TokenRates } from './price-table';
+import { PRICE_TABLE, priceEntryKey, type ModelPrice, type PriceTable, type TokenRates } from '../common/price-table';
 
 export type RateKind = keyof TokenRates;
 
@@ -22,17 +22,6 @@ export class UnpricedModelError extends Error {
     super(`No price for model "${model.slice(0, 64)}"${reason ? ` (${reason})` : ''}: DUCK-E does not guess what a model costs`);
     this.name = 'UnpricedModelError';
   }
-}
-
-/** `gpt-realtime-2025-08-28` → `gpt-realtime`: dated snapshots cost what their alias costs. */
-const SNAPSHOT_SUFFIX = /-\d{4}-\d{2}-\d{2}$/;
-
-/** The table entry that prices `model` (exact id, else its alias without a snapshot date). */
-export function priceEntryKey(table: PriceTable, model: string): string | undefined {
-  const name = model.trim().toLowerCase();
-  if (Object.hasOwn(table.models, name)) return name;
-  const alias = name.replace(SNAPSHOT_SUFFIX, '');
-  return Object.hasOwn(table.models, alias) ? alias : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { costHarness, identity, MINUTE, usageCosting } from '../../test/support/cost-harness';
 import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
+import { DEFAULT_PRICE_TABLE } from '../common/price-table';
 import { derivedFloorUsdPerMinute } from './spend-floor';
 
 describe('SpendFloor (the time floor of a session’s spend)', () => {
@@ -16,7 +16,7 @@ describe('SpendFloor (the time floor of a session’s spend)', () => {
     expect(derivedFloorUsdPerMinute(book.resolve('gpt-realtime-2'))).toBeCloseTo(0.048, 9);
     expect(derivedFloorUsdPerMinute(book.resolve('gpt-realtime-mini'))).toBeCloseTo(0.015, 9);
     const h = costHarness({ minUsdPerMinute: undefined });
-    expect(h.metering['floor'].microPerMinute).toBe(48_000);
+    expect(h.policy['floor'].microPerMinute).toBe(48_000);
   });
 
   it('counts the larger of metered and floor, never their sum, and charges the ledger that figure', async () => {
@@ -24,7 +24,7 @@ describe('SpendFloor (the time floor of a session’s spend)', () => {
     await h.service.admit('s1', identity(1));
     h.service.started('s1');
     h.clock.advance(MINUTE);
-    await h.metering.chargeFloors();
+    await h.floorCharges.chargeFloors();
     // Nothing metered yet: one minute at the floor.
     expect(await h.ledger.sessionSpend('s1')).toBe(60_000);
     // Usage below the floor adds nothing…
@@ -34,11 +34,11 @@ describe('SpendFloor (the time floor of a session’s spend)', () => {
     const verdict = await h.service.recordResponseUsage('s1', 'gpt-realtime-2', 'r2', usageCosting(96_000));
     expect(verdict.update.sessionCostUsd).toBe(0.12);
     expect(await h.ledger.sessionSpend('s1')).toBe(120_000);
-    await h.metering.chargeFloors();
+    await h.floorCharges.chargeFloors();
     expect(await h.ledger.sessionSpend('s1')).toBe(120_000);
     // Three minutes in, the floor (0.18) is ahead again.
     h.clock.advance(2 * MINUTE);
-    await h.metering.chargeFloors();
+    await h.floorCharges.chargeFloors();
     expect(await h.ledger.sessionSpend('s1')).toBe(180_000);
     expect(await h.ledger.hourlySpend()).toBe(180_000);
   });
@@ -48,10 +48,10 @@ describe('SpendFloor (the time floor of a session’s spend)', () => {
     await h.service.admit('s1', identity(1));
     h.service.started('s1');
     h.clock.advance(4_000);
-    await h.metering.chargeFloors();
+    await h.floorCharges.chargeFloors();
     expect(h.events).toEqual([]);
     h.clock.advance(1_500);
-    await h.metering.chargeFloors();
+    await h.floorCharges.chargeFloors();
     expect(h.events).toEqual([{ kind: 'end', sessionId: 's1', reason: 'budget_exceeded' }]);
   });
 
@@ -61,7 +61,7 @@ describe('SpendFloor (the time floor of a session’s spend)', () => {
       await h.service.admit('s1', identity(1));
       h.service.started('s1');
       h.clock.advance(10 * MINUTE);
-      await h.metering.chargeFloors();
+      await h.floorCharges.chargeFloors();
       expect(await h.ledger.sessionSpend('s1')).toBe(0);
     }
   });

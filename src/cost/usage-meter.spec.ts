@@ -1,7 +1,7 @@
 import type { TranscriptionUsage } from '../common/session-ports';
 import { Logger } from '@nestjs/common';
 import { PriceBook, UnpricedModelError } from './price-book';
-import { DEFAULT_PRICE_TABLE, withPriceOverrides } from './price-table';
+import { DEFAULT_PRICE_TABLE, withPriceOverrides } from '../common/price-table';
 import { UsageMeter } from './usage-meter';
 
 /** A usage object as it may arrive off the network, whatever the SDK type says. */

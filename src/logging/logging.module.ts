@@ -7,7 +7,7 @@ import { wasRateLimited } from '../rate-limit/limit-decision';
 import { chooseLogFormat } from './log-format';
 import { QuietFrameworkLogger } from './quiet-framework.logger';
 import { QUIET_ROUTES } from './quiet-request-log.middleware';
-import { requestIdOf, type RequestWithId } from './request-id';
+import { requestIdOf, type RequestWithId } from '../common/request-id';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { wasRateLimited } from '../rate-limit/limit-decision';
-import type { RequestWithId } from './request-id';
+import type { RequestWithId } from '../common/request-id';
 
 /**
  * Routes polled by machines (health probes, scrapes) whose successful answers are not worth an

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Counter } from 'prom-client';
 import { rateLimitConfig } from '../config/rate-limit.config';
-import { newRequestIdFor } from '../logging/request-id';
+import { newRequestIdFor } from '../common/request-id';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { SecurityHeaderSet } from '../security/security-header-set';
 import { clientKey } from '../security/client-address';

@@ -18,13 +18,14 @@ import { CostMetering } from '../../src/cost/cost-metering.service';
 import { CostPolicy } from '../../src/cost/cost-policy.service';
 import { CostSessions } from '../../src/cost/cost-sessions';
 import { CostTimers } from '../../src/cost/cost-timers.service';
+import { FloorCharges } from '../../src/cost/floor-charges.service';
 import { buildCostSettings, type CostSettings } from '../../src/cost/cost-settings';
 import { createCostMetrics, type CostMetrics } from '../../src/cost/cost.metrics';
 import { CostService } from '../../src/cost/cost.service';
 import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
 import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { PriceBook } from '../../src/cost/price-book';
-import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
+import { DEFAULT_PRICE_TABLE } from '../../src/common/price-table';
 import { SpendFloor } from '../../src/cost/spend-floor';
 import { UsageMeter } from '../../src/cost/usage-meter';
 
@@ -91,6 +92,7 @@ export interface CostParts {
   admission: CostAdmission;
   policy: CostPolicy;
   metering: CostMetering;
+  floorCharges: FloorCharges;
   floor: SpendFloor;
   service: CostService;
   timers: CostTimers;
@@ -109,10 +111,11 @@ export function wireCostModule(store: StateStore, settings: CostSettings, clock:
   const watchdog = new DurationWatchdog(settings, clock, sessions, bus, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics, status);
   const policy = new CostPolicy(settings, breaker, metrics, bus, meter, floor);
-  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics, floor, bus);
+  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics);
+  const floorCharges = new FloorCharges(clock, ledger, sessions, policy, bus);
   const service = new CostService(clock, admission, sessions, ledger, policy, metering);
-  const timers = new CostTimers(settings, ledger, admission, breaker, watchdog, policy, metering, floor);
-  return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, metering, floor, service, timers };
+  const timers = new CostTimers(ledger, admission, breaker, watchdog, policy, floorCharges);
+  return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, metering, floorCharges, floor, service, timers };
 }
 
 export interface CostHarness {
@@ -128,6 +131,8 @@ export interface CostHarness {
   service: CostService;
   timers: CostTimers;
   metering: CostMetering;
+  floorCharges: FloorCharges;
+  policy: CostPolicy;
   status: StatusRegistry;
   events: EnforcementEvent[];
   /** What Nest does at boot and at shutdown (status sections, timers, the breaker's listener). */
@@ -160,6 +165,8 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
     service: parts.service,
     timers: parts.timers,
     metering: parts.metering,
+    floorCharges: parts.floorCharges,
+    policy: parts.policy,
     status: parts.status,
     events,
     init() {

@@ -132,3 +132,14 @@ export function withPriceOverrides(table: PriceTable, overrides: Readonly<Record
   for (const [model, prices] of Object.entries(overrides)) models[model] = { ...prices, source: 'COST_PRICE_OVERRIDES' };
   return { ...table, models };
 }
+
+/** `gpt-realtime-2025-08-28` → `gpt-realtime`: dated snapshots cost what their alias costs. */
+const SNAPSHOT_SUFFIX = /-\d{4}-\d{2}-\d{2}$/;
+
+/** The table entry that prices `model` (exact id, else its alias without a snapshot date). */
+export function priceEntryKey(table: PriceTable, model: string): string | undefined {
+  const name = model.trim().toLowerCase();
+  if (Object.hasOwn(table.models, name)) return name;
+  const alias = name.replace(SNAPSHOT_SUFFIX, '');
+  return Object.hasOwn(table.models, alias) ? alias : undefined;
+}
