@@ -9,6 +9,7 @@ import type { realtimeConfig } from '../config/realtime.config';
 import { StatusRegistry } from '../health/status.registry';
 import { MemoryStore } from '../storage/memory.store';
 import type { StateStore } from '../storage/state-store';
+import { ChargeBound } from './charge-bound';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
@@ -18,6 +19,8 @@ import { createCostMetrics } from './cost.metrics';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { EnforcementEvents } from './enforcement-events';
+import { LedgerGuard } from './ledger-guard.service';
+import { createLedgerMetrics } from './ledger.metrics';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
@@ -54,6 +57,8 @@ export function settingsOf(overrides: Partial<CostConfig> = {}): CostSettings {
  */
 export class SwitchableStore {
   down = false;
+  /** Refuse chosen calls with this error (a store that rejects one request, not all). */
+  refuse?: (method: string, args: unknown[]) => Error | undefined;
   readonly store: StateStore;
 
   constructor(readonly inner: MemoryStore) {
@@ -63,7 +68,11 @@ export class SwitchableStore {
         const value = Reflect.get(target, property, receiver) as unknown;
         if (typeof value !== 'function') return value;
         if (property === 'subscribe' || property === 'health') return value.bind(target);
-        return (...args: unknown[]) => (this.down ? Promise.reject(new Error('connection is closed')) : value.apply(target, args));
+        return (...args: unknown[]) => {
+          if (this.down) return Promise.reject(new Error('connection is closed'));
+          const refusal = this.refuse?.(String(property), args);
+          return refusal ? Promise.reject(refusal) : value.apply(target, args);
+        };
       },
     }) as unknown as StateStore;
   }
@@ -99,10 +108,11 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const enforcement = new EnforcementEvents();
   const ledger = new CostLedger(switchable.store, settings, clock);
   const breaker = new CircuitBreaker(switchable.store, settings, clock, enforcement, sessions, metrics);
+  const guard = new LedgerGuard(ChargeBound.forModel(meter, settings.realtimeModel), ledger, breaker, createLedgerMetrics(registry));
   const watchdog = new DurationWatchdog(settings, clock, sessions, enforcement, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics);
   const status = new StatusRegistry();
-  const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status);
+  const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status, guard);
   const events: EnforcementEvent[] = [];
   service.onEnforcement((event) => events.push(event));
   return {

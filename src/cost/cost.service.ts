@@ -20,6 +20,7 @@ import { costUpdate } from './cost-update';
 import { CostMetrics, type LimitReason } from './cost.metrics';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { EnforcementEvents } from './enforcement-events';
+import { LedgerGuard } from './ledger-guard.service';
 import { formatUsd, toUsd } from './money';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
@@ -54,6 +55,7 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     private readonly events: EnforcementEvents,
     private readonly metrics: CostMetrics,
     private readonly status: StatusRegistry,
+    private readonly guard: LedgerGuard,
   ) {}
 
   onModuleInit(): void {
@@ -63,7 +65,8 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
       `Cost protection ${s.enabled ? 'enforced' : 'DISABLED (metering only)'}: budget ${formatUsd(toUsd(s.budgetMicro))} and ` +
         `${Math.round(s.maxDurationMs / 1000)} s per session, hourly cap ${formatUsd(toUsd(s.hourlyCapMicro))}, ` +
         `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}; ` +
-        `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (prices as of ${this.meter.pricesAsOf()})`,
+        `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (${formatUsd(toUsd(this.guard.bound.maxMicro))} with the model's own output limit, ` +
+        `the most any usage event is charged; prices as of ${this.meter.pricesAsOf()})`,
     );
     this.status.register('sessions', () => this.admission.acceptance());
     if (s.enabled) {
@@ -134,6 +137,7 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     if (this.settings.enabled) await this.breaker.poll();
     const hourlyMicro = await this.ledger.flush().catch(() => undefined);
     if (hourlyMicro !== undefined) await this.checkBreaker(hourlyMicro);
+    this.guard.reportBacklog();
     if (this.polls++ % GAUGE_EVERY_POLLS === 0) await this.admission.acceptance();
   }
 
@@ -148,7 +152,8 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     const session = this.sessions.get(sessionId) ?? transientSession(sessionId, now);
     if (id && !(await this.firstSight(session, `${kind}:${id}`))) return this.verdict(session, now);
 
-    const priced = price();
+    // Bounded before anything counts it: an absurd report is charged what one response can cost.
+    const priced = this.guard.bounded(sessionId, price());
     this.metrics.charged(priced);
     session.meteredMicro += priced.micro;
     const totals = await this.ledger.charge(sessionId, priced.micro, session.identity?.userKey);

@@ -15,6 +15,8 @@ export interface ResolvedPrice {
   /** USD per minute of duration-billed audio. */
   perMinute: number;
   contextTokens: number;
+  /** The model's own output limit per response (the largest known for an unknown model). */
+  maxOutputTokens: number;
 }
 
 /** `gpt-realtime-2025-08-28` → `gpt-realtime`: dated snapshots cost what their alias costs. */
@@ -31,6 +33,7 @@ export class PriceBook {
   private readonly highest: Required<TokenRates>;
   private readonly highestPerMinute: number;
   private readonly largestContext: number;
+  private readonly largestOutput: number;
   private readonly cache = new Map<string, ResolvedPrice>();
 
   constructor(@Inject(PRICE_TABLE) readonly table: PriceTable) {
@@ -39,6 +42,7 @@ export class PriceBook {
     this.highest = Object.fromEntries(RATE_KINDS.map((kind) => [kind, max((entry) => entry[kind])])) as Required<TokenRates>;
     this.highestPerMinute = max((entry) => entry.perMinute);
     this.largestContext = max((entry) => entry.contextTokens);
+    this.largestOutput = max((entry) => entry.maxOutputTokens);
   }
 
   /** Prices for `model`, resolved once per distinct id. */
@@ -65,7 +69,7 @@ export class PriceBook {
       this.logger.warn(
         `No price for model "${name.slice(0, 64)}" in the price table of ${this.table.asOf}: charging it at the highest known rates; add it to src/cost/price-table.ts`,
       );
-      return { model: name.slice(0, 64) || 'unknown', known: false, rates: this.highestRates(), perMinute: this.highestPerMinute, contextTokens: this.largestContext };
+      return { model: name.slice(0, 64) || 'unknown', known: false, rates: this.highestRates(), perMinute: this.highestPerMinute, contextTokens: this.largestContext, maxOutputTokens: this.largestOutput };
     }
     const rates = {} as Required<TokenRates>;
     for (const kind of RATE_KINDS) rates[kind] = entry[kind] ?? this.highest[kind];
@@ -75,6 +79,7 @@ export class PriceBook {
       rates,
       perMinute: entry.perMinute ?? this.highestPerMinute,
       contextTokens: entry.contextTokens ?? this.largestContext,
+      maxOutputTokens: entry.maxOutputTokens ?? this.largestOutput,
     };
   }
 }
