@@ -173,6 +173,20 @@ export class CostLedger {
     }
   }
 
+  /**
+   * Raise the session's reservations to `micro` for `ttlMs`, whatever the caps: the call may spend
+   * that without being metered (its hang-up and its sideband both failed), so it must count.
+   * Throws when the ledger is unreachable.
+   */
+  async holdRegardless(sessionId: string, micro: number, ttlMs: number, userKey?: string): Promise<void> {
+    const user = this.userRefs(userKey);
+    const hold = { holdId: sessionId, amount: micro, ttlMs, cap: Number.MAX_SAFE_INTEGER };
+    await Promise.all([
+      this.store.placeHold({ window: this.hour, poolKey: HOLDS, ...hold }),
+      user ? this.store.placeHold({ window: user.window, poolKey: user.pool, ...hold }) : undefined,
+    ]);
+  }
+
   /** Drop the session's reservations (its spend stays committed); retried by flush() when the ledger is out. */
   async releaseReservation(sessionId: string, userKey?: string): Promise<void> {
     const user = this.userRefs(userKey);

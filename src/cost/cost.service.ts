@@ -15,7 +15,7 @@ import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
 import { CostSessions, type CostSession } from './cost-sessions';
-import { COST_SETTINGS, type CostSettings } from './cost-settings';
+import { COST_SETTINGS, OPENAI_MAX_CALL_MS, type CostSettings } from './cost-settings';
 import { costUpdate } from './cost-update';
 import { CostMetrics, type LimitReason } from './cost.metrics';
 import { DurationWatchdog } from './duration-watchdog.service';
@@ -117,14 +117,37 @@ export class CostService implements SessionCost, OnModuleInit, OnModuleDestroy {
     return this.record(sessionId, 'backend', usage.id, () => this.meter.priceBackend(usage));
   }
 
-  async release(sessionId: string): Promise<void> {
+  async release(sessionId: string, options: { keepWorstCase?: boolean } = {}): Promise<void> {
     const session = this.sessions.remove(sessionId);
     if (!session?.reserved) return;
+    // The call may still be running unmetered: its worst-case hold expires at the call's limit.
+    if (session.unwatched && options.keepWorstCase) return;
     try {
       await this.ledger.releaseReservation(sessionId, session.identity?.userKey);
     } catch (error) {
       // The ledger retries it every second until it answers (and it expires by itself anyway).
       this.logger.warn(`could not release the reservation of session ${sessionId} now (will retry): ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The worst case of a call nobody can hang up or meter: one maximal response (the per-event
+   * bound) for every minute left before OpenAI's 60-minute limit, held against the hourly cap
+   * until then. Never throws: a ledger that cannot take it now refuses admissions anyway.
+   */
+  async unwatched(sessionId: string): Promise<void> {
+    if (!this.settings.enabled) return;
+    const now = this.clock.now();
+    const session = this.sessions.ensure(sessionId, now);
+    const leftMs = Math.max(60_000, (session.startedAt ?? session.createdAt) + OPENAI_MAX_CALL_MS - now);
+    const micro = Math.ceil(leftMs / 60_000) * this.guard.bound.maxMicro;
+    session.unwatched = true;
+    session.reserved = true;
+    this.logger.error(`session ${sessionId}: its call runs unwatched; holding its worst case ${formatUsd(toUsd(micro))} against the hourly cap for ${Math.round(leftMs / 60_000)} min`);
+    try {
+      await this.ledger.holdRegardless(sessionId, micro, leftMs, session.identity?.userKey);
+    } catch (error) {
+      this.logger.error(`session ${sessionId}: the worst-case hold could not be placed now: ${(error as Error).message}`);
     }
   }
 

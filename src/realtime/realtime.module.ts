@@ -5,6 +5,7 @@ import { SessionConnectionsService } from './connection/session-connections.serv
 import { ConnectionGate } from './connection/connection-gate.service';
 import { UpgradeGate } from './connection/upgrade-gate.service';
 import { HangupRetries } from './openai/hangup-retries';
+import { HANGUP_METRIC_PROVIDERS, HangupMetrics } from './openai/hangup.metrics';
 import { RealtimeCallsClient } from './openai/realtime-calls.client';
 import { SidebandClient } from './openai/sideband.client';
 import { REALTIME_METRIC_PROVIDERS, RealtimeMetrics } from './realtime.metrics';
@@ -25,6 +26,8 @@ import { SessionsService } from './session/sessions.service';
     ...REALTIME_METRIC_PROVIDERS,
     RealtimeMetrics,
     RealtimeCallsClient,
+    ...HANGUP_METRIC_PROVIDERS,
+    HangupMetrics,
     HangupRetries,
     SidebandClient,
     SessionConfigFactory,

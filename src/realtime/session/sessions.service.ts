@@ -58,7 +58,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       configFactory,
       end: (id, reason) => void this.end(id, reason),
       onLive: () => this.metrics.sessionStarted(),
-      hangupLater: (callId) => this.hangupRetries.add(callId),
+      hangupLater: (callId, onSettled) => this.hangupRetries.add(callId, onSettled),
+      forgetHangup: (callId) => this.hangupRetries.forget(callId),
     };
   }
 
@@ -149,13 +150,19 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     for (const id of ids) void this.end(id, event.reason);
   }
 
-  /** After the end: settle the reservation, count, forget. */
+  /**
+   * After the end: count, then — once the call itself is over (at once, unless its hang-up
+   * failed: then it is still metered until OpenAI confirms) — settle the reservation and forget.
+   */
   private async forget(session: VoiceSession, outcome: SessionOutcome): Promise<void> {
     this.authenticator.untrack(session.id);
     if (outcome.refusal) this.metrics.refused(outcome.refusal);
     if (outcome.wasLive) this.metrics.sessionEnded(outcome.reason ?? 'client', outcome.durationSec);
+    if (session.client.open) session.client.close(CloseCode.Normal, 'ended');
+    const settlement = await outcome.settled;
     try {
-      await this.cost.release(session.id);
+      // An abandoned call may still run unmetered: its worst-case hold expires at OpenAI's limit.
+      await this.cost.release(session.id, { keepWorstCase: settlement === 'abandoned' });
     } catch (error) {
       this.logger.error(`releasing session ${session.id} failed: ${(error as Error).message}`);
     } finally {

@@ -7,6 +7,8 @@ import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SidebandClient, SidebandEvent } from '../openai/sideband.client';
 import { SessionConfigFactory, SessionConfigGuard } from '../session-config/session-config.factory';
+import type { HangupOutcome } from '../openai/hangup-policy';
+import { CallSettlement, HangupWatch } from './hangup-watch';
 import { DEFAULT_REATTACH, ReattachPolicy, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
 
@@ -32,7 +34,9 @@ export interface VoiceSessionDeps {
   /** The session went live (session.started sent). */
   onLive?(session: VoiceSession): void;
   /** A hang-up OpenAI did not take through its immediate retries: keep trying in the background. */
-  hangupLater?(callId: string): void;
+  hangupLater?(callId: string, onSettled: (outcome: HangupOutcome) => void): void;
+  /** The call is known to be over: stop retrying its hang-up. */
+  forgetHangup?(callId: string): void;
   reattach?: ReattachPolicy;
   timing?: Partial<SessionTiming>;
 }
@@ -62,7 +66,14 @@ export interface SessionOutcome {
   refusal?: string;
   /** Seconds from session.started to the end (0 when it never went live). */
   durationSec: number;
+  /**
+   * When the call itself is over: at once, unless its hang-up failed — then the call is still
+   * metered (HangupWatch) and the session's reservation must stay held until this resolves.
+   */
+  settled: Promise<CallSettlement>;
 }
+
+const ENDED: Promise<CallSettlement> = Promise.resolve('ended');
 
 const VOICE_LOCKED = (voice: string) =>
   `The voice can only change before DUCK-E first speaks in a conversation. Start a new conversation to use ${voice}.`;
@@ -95,6 +106,8 @@ export class VoiceSession {
   private restores = 0;
   private baselineTaken = false;
   private teardownStarted = false;
+  /** Set when a hang-up failed: resolves once the call is confirmed over (or abandoned). */
+  private callSettled?: Promise<CallSettlement>;
 
   constructor(
     readonly client: SessionClient,
@@ -188,7 +201,7 @@ export class VoiceSession {
     this.tools.close();
     this.client.send(errorMessage(errorCodeForRefusal(code), message, retryAfterSec));
     this.client.close(closeCode, code);
-    this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0 });
+    this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0, settled: this.callSettled ?? ENDED });
   }
 
   private async failStart(error: unknown): Promise<void> {
@@ -196,8 +209,8 @@ export class VoiceSession {
     const upstream = error instanceof RealtimeUpstreamError ? error : undefined;
     this.logger.error(`session ${this.id}: starting the call failed: ${(error as Error)?.message ?? String(error)}`);
     // A call that exists but cannot be watched must not run: hang it up.
-    if (this.callId) await this.hangup();
-    this.link?.close();
+    const hungUp = this.callId ? await this.hangup() : true;
+    if (hungUp) this.link?.close();
     const retryable = upstream?.retryable ?? true;
     this.refuse(
       'upstream_error',
@@ -263,29 +276,49 @@ export class VoiceSession {
     // Keep the socket to meter the last usage, but never re-attach from here on.
     this.link?.stopReattaching();
 
-    const hangup = reason !== 'upstream_closed' && this.callId ? this.hangup() : Promise.resolve();
+    const hangup = reason !== 'upstream_closed' && this.callId ? this.hangup() : Promise.resolve(true);
     await Promise.race([hangup, new Promise((resolve) => setTimeout(resolve, this.timing.hangupWaitMs).unref())]);
     if (this.client.open) {
       this.client.send({ type: 'session.ended', reason });
       this.client.close(CloseCode.Normal, reason);
     }
-    await hangup;
-    this.link?.close();
+    // A call that did not take its hang-up keeps its sideband: HangupWatch meters it on.
+    if (await hangup) this.link?.close();
     this.state = 'ended';
     const durationSec = wasLive ? (performance.now() - this.liveAt) / 1000 : 0;
     this.logger.log(`session ${this.id} ended (${reason}) after ${durationSec.toFixed(1)} s`);
-    this.resolveFinished({ wasLive, reason, durationSec });
+    this.resolveFinished({ wasLive, reason, durationSec, settled: this.callSettled ?? ENDED });
   }
 
-  /** Never rejects: a hang-up that keeps failing is handed over to be retried in the background. */
-  private async hangup(): Promise<void> {
-    if (!this.callId) return;
+  /**
+   * Never rejects. True when the call is over; false when the hang-up keeps failing: it is handed
+   * over to be retried in the background, and the call stays watched and metered (HangupWatch).
+   */
+  private async hangup(): Promise<boolean> {
+    if (!this.callId) return true;
     try {
       await this.deps.calls.hangup(this.callId);
+      return true;
     } catch (error) {
       this.logger.error(`session ${this.id}: hanging up call ${this.callId} failed: ${(error as Error).message}`);
-      this.deps.hangupLater?.(this.callId);
+      this.callSettled = this.watchCall(this.callId);
+      return false;
     }
+  }
+
+  private watchCall(callId: string): Promise<CallSettlement> {
+    const watch = new HangupWatch(
+      callId,
+      this.link,
+      {
+        hangupLater: (id, onSettled) => (this.deps.hangupLater ? this.deps.hangupLater(id, onSettled) : onSettled('given_up')),
+        forgetHangup: (id) => this.deps.forgetHangup?.(id),
+        unwatched: () => this.deps.cost.unwatched(this.id),
+      },
+      this.logger,
+    );
+    watch.start();
+    return watch.settled;
   }
 
   // ---- the sideband -------------------------------------------------------------------------
