@@ -8,6 +8,7 @@ import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SidebandClient, SidebandEvent } from '../openai/sideband.client';
 import { SessionConfigFactory, SessionConfigGuard } from '../session-config/session-config.factory';
 import type { HangupOutcome } from '../openai/hangup-policy';
+import { CostUpdateCoalescer } from './cost-update-coalescer';
 import { CallSettlement, HangupWatch } from './hangup-watch';
 import { DEFAULT_REATTACH, ReattachPolicy, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
@@ -106,6 +107,7 @@ export class VoiceSession {
   private restores = 0;
   private baselineTaken = false;
   private teardownStarted = false;
+  private readonly costUpdates: CostUpdateCoalescer;
   /** Set when a hang-up failed: resolves once the call is confirmed over (or abandoned). */
   private callSettled?: Promise<CallSettlement>;
 
@@ -117,6 +119,7 @@ export class VoiceSession {
     this.voice = voice;
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.costUpdates = new CostUpdateCoalescer({ send: (update, droppable) => this.client.send({ type: 'cost.updated', ...update }, droppable) });
     this.tools = new ToolCalls({
       run: (name, args) => this.runTool(name, args),
       send: (event) => this.link?.send(event),
@@ -199,6 +202,7 @@ export class VoiceSession {
   private refuse(code: RefusalCode, message: string, retryAfterSec: number | undefined, closeCode: number): void {
     this.state = 'ended';
     this.tools.close();
+    this.costUpdates.close();
     this.client.send(errorMessage(errorCodeForRefusal(code), message, retryAfterSec));
     this.client.close(closeCode, code);
     this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0, settled: this.callSettled ?? ENDED });
@@ -249,7 +253,7 @@ export class VoiceSession {
 
   /** A cost update decided outside a usage event (timers: the one-minute warning). */
   costUpdate(update: { sessionCostUsd: number; budgetUsd: number; budgetWarning?: boolean; secondsLeft?: number }): void {
-    if (this.live) this.client.send({ type: 'cost.updated', ...update }, true);
+    if (this.live) this.costUpdates.push(update);
   }
 
   // ---- ending -------------------------------------------------------------------------------
@@ -279,9 +283,12 @@ export class VoiceSession {
     const hangup = reason !== 'upstream_closed' && this.callId ? this.hangup() : Promise.resolve(true);
     await Promise.race([hangup, new Promise((resolve) => setTimeout(resolve, this.timing.hangupWaitMs).unref())]);
     if (this.client.open) {
+      // The latest figure waiting in the cadence goes out before the end.
+      this.costUpdates.flush();
       this.client.send({ type: 'session.ended', reason });
       this.client.close(CloseCode.Normal, reason);
     }
+    this.costUpdates.close();
     // A call that did not take its hang-up keeps its sideband: HangupWatch meters it on.
     if (await hangup) this.link?.close();
     this.state = 'ended';
@@ -380,7 +387,7 @@ export class VoiceSession {
       return;
     }
     if (!this.live) return;
-    this.client.send({ type: 'cost.updated', ...verdict.update }, true);
+    this.costUpdates.push(verdict.update);
     if (verdict.end) this.deps.end(this.id, verdict.reason);
   }
 
