@@ -49,6 +49,11 @@ export class HangupRetries implements OnModuleDestroy {
     if (!this.pending.size) this.stop();
   }
 
+  /** A call waiting for its hang-up that can no longer be metered either (its worst case is held): counted. */
+  unwatched(callId: string): void {
+    if (this.pending.has(callId)) this.metrics.unwatched();
+  }
+
   onModuleDestroy(): void {
     if (this.pending.size) this.logger.error(`${this.pending.size} call(s) still not hung up at shutdown: ${[...this.pending.keys()].join(', ')}`);
     this.stop();

@@ -60,6 +60,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       onLive: () => this.metrics.sessionStarted(),
       hangupLater: (callId, onSettled) => this.hangupRetries.add(callId, onSettled),
       forgetHangup: (callId) => this.hangupRetries.forget(callId),
+      callUnwatched: (callId) => this.hangupRetries.unwatched(callId),
     };
   }
 

@@ -38,6 +38,8 @@ export interface VoiceSessionDeps {
   hangupLater?(callId: string, onSettled: (outcome: HangupOutcome) => void): void;
   /** The call is known to be over: stop retrying its hang-up. */
   forgetHangup?(callId: string): void;
+  /** A call whose hang-up is pending lost its sideband too (counted). */
+  callUnwatched?(callId: string): void;
   reattach?: ReattachPolicy;
   timing?: Partial<SessionTiming>;
 }
@@ -320,7 +322,10 @@ export class VoiceSession {
       {
         hangupLater: (id, onSettled) => (this.deps.hangupLater ? this.deps.hangupLater(id, onSettled) : onSettled('given_up')),
         forgetHangup: (id) => this.deps.forgetHangup?.(id),
-        unwatched: () => this.deps.cost.unwatched(this.id),
+        unwatched: () => {
+          this.deps.callUnwatched?.(callId);
+          return this.deps.cost.unwatched(this.id);
+        },
       },
       this.logger,
     );
