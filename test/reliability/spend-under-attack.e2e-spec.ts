@@ -153,7 +153,7 @@ describe('spend safety under attack (built app, real Redis, fake OpenAI)', () =>
 
   it('2c. a hang-up answered with a 4xx (the call is not known) counts as done: nothing waits, nothing is held', async () => {
     const { client } = await conversation();
-    stack.realtime.refuseHangup = 404;
+    stack.realtime.refuseHangup = 400;
     expect(await client.stop()).toMatchObject({ reason: 'client' });
     await waitFor(async () => (await sessions()).reservedUsd === 0, 5_000, 100);
     expect((await stack.probe.status()).conversations.hangupsPending).toBe(0);
