@@ -53,6 +53,7 @@ describe('spend safety under attack (built app, real Redis, fake OpenAI)', () =>
     stack.realtime.refuseHangup = undefined;
     stack.realtime.refuseAttach = undefined;
     for (const client of clients.splice(0)) if (client.open) await client.stop().catch(() => client.terminate());
+    if (stack.app.child.exitCode !== null) return; // the last test stops the app
     // Each test starts from an empty ledger once every call of the last one has settled.
     await waitFor(async () => {
       const { conversations } = await stack.probe.status();
@@ -172,5 +173,16 @@ describe('spend safety under attack (built app, real Redis, fake OpenAI)', () =>
     expect(await stack.probe.metric('ducke_cost_charges_rejected_total', { reason: 'refused' })).toBe(1);
     await waitFor(() => client.endedReason === 'circuit_breaker', 5_000, 100);
     expect(await startRefusal()).toMatchObject({ type: 'error', code: 'circuit_open' });
+  }, 30_000);
+
+  it('2d. shutting down with a hang-up still unconfirmed leaves the call\'s worst case held in Redis (this test stops the app)', async () => {
+    const { client } = await conversation();
+    stack.realtime.refuseHangup = 503;
+    await client.stop();
+    await waitFor(async () => (await stack.probe.status()).conversations.hangupsPending === 1, 10_000, 100);
+    expect(await stack.app.stop('SIGTERM')).toBe(0);
+    const held = Number(await stack.redis!.command(`HGET ducke:cost:holds:amounts ${client.sessionId}`).then((reply) => reply.replace(/^\$\d+\r?\n?/, '')));
+    expect(held).toBeGreaterThanOrEqual(59 * BOUND_USD * 1_000_000);
+    expect(stack.app.output()).toMatch(/still not confirmed hung up at shutdown/);
   }, 30_000);
 });

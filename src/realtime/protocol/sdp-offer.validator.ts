@@ -79,11 +79,11 @@ export function checkOffer(sdp: string): OfferCheck {
   const lines = sdp.split(/\r?\n/);
   const media = lines.filter((line) => line.startsWith('m='));
   const missing: string[] = [];
-  if (!media.some((line) => /^m=audio \d+ [A-Z/]*RTP\/S?AVPF? /.test(line))) missing.push('an audio m-line (m=audio … RTP/SAVPF …)');
-  if (!lines.some((line) => /^a=ice-ufrag:\S{4,256}$/.test(line))) missing.push('an ICE username fragment (a=ice-ufrag)');
-  if (!lines.some((line) => /^a=ice-pwd:\S{22,256}$/.test(line))) missing.push('an ICE password (a=ice-pwd)');
-  if (!lines.some((line) => /^a=fingerprint:[A-Za-z0-9-]+ [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/.test(line))) missing.push('a DTLS fingerprint (a=fingerprint)');
-  if (!media.some((line) => /^m=application \d+ [A-Z/]*DTLS\/SCTP webrtc-datachannel$/.test(line))) missing.push('a data channel (m=application … webrtc-datachannel)');
+  if (!media.some((line) => /^m=audio \d+ [A-Z/]*RTP\/S?AVPF? /.test(line))) missing.push('audio m-line (m=audio … RTP/SAVPF …)');
+  if (!lines.some((line) => /^a=ice-ufrag:\S{4,256}$/.test(line))) missing.push('ICE username fragment (a=ice-ufrag)');
+  if (!lines.some((line) => /^a=ice-pwd:\S{22,256}$/.test(line))) missing.push('ICE password (a=ice-pwd)');
+  if (!lines.some((line) => /^a=fingerprint:[A-Za-z0-9-]+ [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/.test(line))) missing.push('DTLS fingerprint (a=fingerprint)');
+  if (!media.some((line) => /^m=application \d+ [A-Z/]*DTLS\/SCTP webrtc-datachannel$/.test(line))) missing.push('data channel (m=application … webrtc-datachannel)');
   if (missing.length) return { ok: false, problem: `The offer is not a browser WebRTC offer: it has no ${missing.join(', no ')}.` };
 
   let strippedCandidates = 0;

@@ -29,7 +29,7 @@ export class HangupWatch {
   readonly settled: Promise<CallSettlement>;
   private resolve!: (settlement: CallSettlement) => void;
   private hangupPending = true;
-  private watching: boolean;
+  private sidebandKept: boolean;
   private done = false;
 
   constructor(
@@ -39,7 +39,12 @@ export class HangupWatch {
     private readonly logger: Logger,
   ) {
     this.settled = new Promise((resolve) => (this.resolve = resolve));
-    this.watching = link !== undefined;
+    this.sidebandKept = link !== undefined;
+  }
+
+  /** Still waiting: the call may be live. */
+  get watching(): boolean {
+    return !this.done;
   }
 
   start(): void {
@@ -52,12 +57,12 @@ export class HangupWatch {
     this.hangupPending = false;
     if (outcome === 'hung_up' || outcome === 'already_ended') return this.finish('ended');
     // Given up (or refused): the call may run to OpenAI's limit; meter it while the sideband lasts.
-    if (this.watching) this.logger.warn(`call ${this.callId}: hang-up ${outcome}; metering it over its sideband until it ends`);
+    if (this.sidebandKept) this.logger.warn(`call ${this.callId}: hang-up ${outcome}; metering it over its sideband until it ends`);
     else this.finish('abandoned');
   }
 
   private async onLost(callGone: boolean): Promise<void> {
-    this.watching = false;
+    this.sidebandKept = false;
     if (callGone) {
       this.deps.forgetHangup(this.callId);
       return this.finish('ended');

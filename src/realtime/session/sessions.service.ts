@@ -133,6 +133,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.draining = true;
     if (!this.sessions.size) return;
+    // Calls whose hang-up OpenAI has not confirmed can no longer be metered once this process is
+    // gone: hold their worst case against the cap (it expires at the calls' own limit).
+    const unconfirmed = [...this.sessions.values()].filter((session) => session.callUnconfirmed);
+    if (unconfirmed.length) {
+      this.logger.error(`${unconfirmed.length} call(s) still not confirmed hung up at shutdown: holding their worst case against the hourly cap`);
+      await Promise.all(unconfirmed.map((session) => this.cost.unwatched(session.id)));
+    }
     this.logger.log(`draining ${this.sessions.size} session(s)${signal ? ` (${signal})` : ''}`);
     const ended = Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'shutdown')));
     let timer: NodeJS.Timeout | undefined;

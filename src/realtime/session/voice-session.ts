@@ -112,6 +112,7 @@ export class VoiceSession {
   private readonly costUpdates: CostUpdateCoalescer;
   /** Set when a hang-up failed: resolves once the call is confirmed over (or abandoned). */
   private callSettled?: Promise<CallSettlement>;
+  private watch?: HangupWatch;
 
   constructor(
     readonly client: SessionClient,
@@ -137,6 +138,11 @@ export class VoiceSession {
 
   get live(): boolean {
     return this.state === 'live';
+  }
+
+  /** Ended for the browser, but OpenAI has not confirmed the call's end: it is still metered here. */
+  get callUnconfirmed(): boolean {
+    return this.watch?.watching ?? false;
   }
 
   // ---- start --------------------------------------------------------------------------------
@@ -329,6 +335,7 @@ export class VoiceSession {
       },
       this.logger,
     );
+    this.watch = watch;
     watch.start();
     return watch.settled;
   }
