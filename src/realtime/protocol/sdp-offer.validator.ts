@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 
 // What a browser may send as its WebRTC offer (contract §3 `session.start.sdp`). Every offer
 // creates a billable call at OpenAI, so it must look like what a browser's RTCPeerConnection
@@ -11,9 +11,8 @@ import { BlockList, isIP } from 'node:net';
 
 export type OfferCheck = { ok: true; sdp: string; strippedCandidates: number } | { ok: false; problem: string };
 
-/** Addresses no candidate may name: everything that is not a public unicast address. */
-const NON_PUBLIC = new BlockList();
-for (const [network, prefix] of [
+/** IPv4 networks no candidate may name: everything that is not a public unicast address. */
+const NON_PUBLIC_V4: ReadonlyArray<readonly [string, number]> = [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
@@ -29,10 +28,10 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
+];
+
+/** IPv6 networks likewise (IPv4-mapped addresses are checked as IPv4). */
+const NON_PUBLIC_V6: ReadonlyArray<readonly [string, number]> = [
   ['::', 127], // unspecified and loopback
   ['64:ff9b::', 96], // NAT64
   ['64:ff9b:1::', 48],
@@ -44,24 +43,58 @@ for (const [network, prefix] of [
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+];
+
+// Plain arithmetic, not node:net's BlockList: an offer can carry dozens of candidates, and
+// BlockList.check costs tens of microseconds per address.
+const V4_RANGES = NON_PUBLIC_V4.map(([network, bits]) => ({ base: ipv4ToInt(network), bits }));
+const V6_RANGES = NON_PUBLIC_V6.map(([network, bits]) => ({ groups: ipv6Groups(network)!, bits }));
+
+function ipv4ToInt(address: string): number {
+  return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
 }
 
-/** IPv4-mapped IPv6 (kept apart: in one list with the IPv4 rules, BlockList would match every IPv4 address against it). */
-const MAPPED = new BlockList();
-MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
+function inV4(value: number, base: number, bits: number): boolean {
+  const size = 2 ** (32 - bits);
+  return Math.floor(value / size) === Math.floor(base / size);
+}
+
+/** The eight 16-bit groups of an IPv6 literal (isIP already said it is one), or undefined for a mapped IPv4 tail. */
+function ipv6Groups(address: string): number[] | undefined {
+  const [head, tail] = address.toLowerCase().split('::') as [string, string | undefined];
+  const parse = (part: string | undefined) => (part ? part.split(':') : []);
+  const left = parse(head);
+  const right = parse(tail);
+  const last = (tail === undefined ? left : right).at(-1) ?? '';
+  if (last.includes('.')) return undefined;
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) => parseInt(group, 16));
+}
+
+function inV6(groups: number[], network: number[], bits: number): boolean {
+  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
+    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
+    if ((groups[i] & mask) !== (network[i] & mask)) return false;
+  }
+  return true;
+}
+
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
 /** True when `address` is an IP literal on the public internet. */
 export function isPublicAddress(address: string): boolean {
   const version = isIP(address);
-  if (version === 4) return !NON_PUBLIC.check(address, 'ipv4');
+  if (version === 4) {
+    const value = ipv4ToInt(address);
+    return !V4_RANGES.some((range) => inV4(value, range.base, range.bits));
+  }
   if (version !== 6) return false; // a host name (mDNS `.local` included) or garbage
   const mapped = MAPPED_IPV4.exec(address);
   if (mapped) return isPublicAddress(mapped[1]);
-  // A mapped address in hex form is no browser's doing: not public.
-  return !MAPPED.check(address, 'ipv6') && !NON_PUBLIC.check(address, 'ipv6');
+  const groups = ipv6Groups(address);
+  // Any other embedded-IPv4 form, or a mapped address in hex (::ffff:7f00:1), is no browser's doing.
+  if (!groups || (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)) return false;
+  return !V6_RANGES.some((range) => inV6(groups, range.groups, range.bits));
 }
 
 /** `a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …` → the address. */
