@@ -61,6 +61,23 @@ describe('LedgerGuard and the ledger under poisoned charges', () => {
     expect(h.breaker.knownOpen()).toBe(true);
   });
 
+  it('writes good charges first in every flush, even behind several that keep failing', async () => {
+    const h = costHarness({ breakerThresholdUsd: 100 });
+    const stuck = new Set([72, 96]);
+    h.switchable.refuse = (method, args) => (method === 'commit' && stuck.has((args[0] as CommitRequest).amount) ? new Error('Command timed out') : undefined);
+    await h.service.recordResponseUsage('a', 'gpt-realtime-2', 'stuck_1', usageCosting(72));
+    await h.service.recordResponseUsage('b', 'gpt-realtime-2', 'stuck_2', usageCosting(96));
+    for (let i = 0; i < 5; i++) await h.service.recordResponseUsage(`good${i}`, 'gpt-realtime-2', `g${i}`, usageCosting(24));
+    await h.service.poll();
+    expect(await h.ledger.hourlySpend()).toBe(5 * 24);
+    expect(h.ledger.backlog()).toMatchObject({ charges: 2, micro: 168 });
+    await h.service.poll();
+    await h.service.poll();
+    expect(h.ledger.backlog().charges).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await h.metric('ducke_cost_charges_rejected_total', { reason: 'stuck' })).toBe(2);
+  });
+
   it('does not strike charges while the ledger is down (an outage), and writes them all when it is back', async () => {
     const h = costHarness();
     h.switchable.down = true;
