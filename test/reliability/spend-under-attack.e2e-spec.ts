@@ -53,7 +53,6 @@ describe('spend safety under attack (built app, real Redis, fake OpenAI)', () =>
     stack.realtime.refuseHangup = undefined;
     stack.realtime.refuseAttach = undefined;
     for (const client of clients.splice(0)) if (client.open) await client.stop().catch(() => client.terminate());
-    if (stack.app.child.exitCode !== null) return; // the last test stops the app
     // Each test starts from an empty ledger once every call of the last one has settled.
     await waitFor(async () => {
       const { conversations } = await stack.probe.status();
@@ -174,15 +173,23 @@ describe('spend safety under attack (built app, real Redis, fake OpenAI)', () =>
     await waitFor(() => client.endedReason === 'circuit_breaker', 5_000, 100);
     expect(await startRefusal()).toMatchObject({ type: 'error', code: 'circuit_open' });
   }, 30_000);
+});
 
-  it('2d. shutting down with a hang-up still unconfirmed leaves the call\'s worst case held in Redis (this test stops the app)', async () => {
-    const { client } = await conversation();
+describe('spend safety at shutdown (built app, real Redis, fake OpenAI)', () => {
+  let stack: ReliabilityStack;
+  beforeAll(async () => (stack = await startReliabilityStack({ redis: true, env: { COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD: String(CAP_USD), LOG_LEVEL: 'info' } })), 60_000);
+  afterAll(() => stack?.stop());
+
+  it('2d. shutting down with a hang-up still unconfirmed leaves the call\'s worst case held in Redis', async () => {
+    const client = await LoadClient.open(stack.app.url);
+    await client.start();
+    await stack.realtime.waitForSideband(await stack.realtime.waitForCall(1));
     stack.realtime.refuseHangup = 503;
     await client.stop();
     await waitFor(async () => (await stack.probe.status()).conversations.hangupsPending === 1, 10_000, 100);
     expect(await stack.app.stop('SIGTERM')).toBe(0);
-    const held = Number(await stack.redis!.command(`HGET ducke:cost:holds:amounts ${client.sessionId}`).then((reply) => reply.replace(/^\$\d+\r?\n?/, '')));
-    expect(held).toBeGreaterThanOrEqual(59 * BOUND_USD * 1_000_000);
+    const reply = await stack.redis!.command(`HGET ducke:cost:holds:amounts ${client.sessionId}`);
+    expect(Number(reply.replace(/^\$\d+\s*/, ''))).toBeGreaterThanOrEqual(59 * BOUND_USD * 1_000_000);
     expect(stack.app.output()).toMatch(/still not confirmed hung up at shutdown/);
   }, 30_000);
 });
