@@ -9,7 +9,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { SessionWsAdapter } from './realtime/session-ws.adapter';
 import { limitHttpServer } from './security/http-server-limits';
-import { ClientIdentityService } from './security/security.module';
+import { ClientIdentityService } from './security/client-identity.service';
 import { permissionsPolicy, securityHeaders } from './security/security-headers';
 
 export interface ConfigureAppOptions {

@@ -1,17 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { EnforcementBus } from '../common/enforcement-bus';
 import { refuse } from '../common/gate-decision';
 import type {
   AuthDecision,
   AuthenticatedUser,
   AuthRefusal,
-  EnforcementEvent,
   SessionAuthenticator,
   SessionEndReason,
 } from '../common/session-ports';
-import { InjectStore } from '../storage/inject-store.decorator';
-import type { StateStore } from '../storage/state-store';
 import { refusalMessage, type AuthRefusalReason } from './auth-refusal';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings';
 import { AuthMetrics } from './auth.metrics';
@@ -37,18 +35,18 @@ interface TrackedSession {
 
 /**
  * SESSION_AUTHENTICATOR: the auth step of the /session gate, and the watch over live sessions'
- * tokens. Decides; never acts — sessions to end are announced to the realtime module, which ends
- * them through its own single path (as the cost module does with its enforcement events).
+ * tokens. Decides; never acts — sessions to end are announced on the enforcement bus, which the
+ * realtime module alone acts on (as it does on the cost module's decisions).
  */
 @Injectable()
 export class SessionAuthenticatorService implements SessionAuthenticator, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SessionAuthenticatorService.name);
   private readonly sessions = new Map<string, TrackedSession>();
   private readonly sessionsByJti = new Map<string, Set<string>>();
-  private readonly listeners = new Set<(event: EnforcementEvent) => void>();
   private stopListening: (() => void) | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
+  private recheckAgain = false;
   private lastStoreWarningAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -57,12 +55,17 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     private readonly revocations: RevocationList,
     private readonly metrics: AuthMetrics,
     private readonly clock: Clock,
-    @InjectStore() private readonly store: StateStore,
+    private readonly bus: EnforcementBus,
   ) {}
 
   onModuleInit(): void {
-    this.stopListening = this.revocations.onRevoked((jti) => this.endSessionsOf(jti, 'revoked'));
-    if (this.settings.required && this.store.backend !== 'memory') {
+    const stopRevoked = this.revocations.onRevoked((jti) => this.endSessionsOf(jti, 'revoked'));
+    const stopMissed = this.revocations.onEventsMissed(() => void this.recheckLiveTokens());
+    this.stopListening = () => {
+      stopRevoked();
+      stopMissed();
+    };
+    if (this.settings.required && this.revocations.shared) {
       this.recheckTimer = setInterval(() => void this.recheckLiveTokens(), RECHECK_INTERVAL_MS).unref();
     }
   }
@@ -71,7 +74,6 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     this.stopListening?.();
     if (this.recheckTimer) clearInterval(this.recheckTimer);
     for (const sessionId of [...this.sessions.keys()]) this.untrack(sessionId);
-    this.listeners.clear();
   }
 
   async authenticate(req: IncomingMessage): Promise<AuthDecision> {
@@ -111,11 +113,6 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     if (sessions?.size === 0) this.sessionsByJti.delete(tracked.user.jti);
   }
 
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /** Sessions this instance watches (for /status and tests). */
   get trackedSessions(): number {
     return this.sessions.size;
@@ -123,11 +120,19 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
 
   /** One pass of the periodic check: every live jti read from the store; revoked ones end their sessions. */
   async recheckLiveTokens(): Promise<void> {
-    if (this.rechecking || this.sessionsByJti.size === 0) return;
+    if (this.sessionsByJti.size === 0) return;
+    if (this.rechecking) {
+      // A pass already under way may have read before the news; run one more after it.
+      this.recheckAgain = true;
+      return;
+    }
     this.rechecking = true;
     try {
-      // isRevoked() announces a newly found revocation to onRevoked, which ends the sessions.
-      await Promise.all([...this.sessionsByJti.keys()].map((jti) => this.revocations.isRevoked(jti).catch(() => false)));
+      do {
+        this.recheckAgain = false;
+        // isRevoked() announces a newly found revocation to onRevoked, which ends the sessions.
+        await Promise.all([...this.sessionsByJti.keys()].map((jti) => this.revocations.isRevoked(jti).catch(() => false)));
+      } while (this.recheckAgain);
     } finally {
       this.rechecking = false;
     }
@@ -148,18 +153,11 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     for (const sessionId of [...(this.sessionsByJti.get(jti) ?? [])]) this.end(sessionId, reason);
   }
 
-  /** Announce once, and stop watching: the realtime module ends the session. */
+  /** Announce once on the enforcement bus, and stop watching: the realtime module ends the session. */
   private end(sessionId: string, reason: SessionEndReason): void {
     if (!this.sessions.has(sessionId)) return;
     this.untrack(sessionId);
-    const event: EnforcementEvent = { kind: 'end', sessionId, reason };
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(`session end listener failed: ${(error as Error).message}`);
-      }
-    }
+    this.bus.emit({ kind: 'end', sessionId, reason });
   }
 
   private refuse(reason: AuthRefusalReason, detail?: string): AuthRefusal {

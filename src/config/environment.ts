@@ -81,6 +81,7 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEBSOCKET?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEATHER_API?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEB_SEARCH?: string;
+  @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_SESSION_MESSAGES?: string;
 
   @IsOptional() @Parses(parseBoolean, BOOL) COST_PROTECTION_ENABLED?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_MAX_SESSION_COST_USD?: string;

@@ -5,7 +5,7 @@ import type { StateStore } from '../storage/state-store';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { CostMetrics } from './cost.metrics';
 import { CostSessions } from './cost-sessions';
-import { EnforcementEvents } from './enforcement-events';
+import { EnforcementBus } from '../common/enforcement-bus';
 import { formatUsd, toUsd } from './money';
 
 /** The shared breaker record; it expires by itself when the breaker resets (no lockout). */
@@ -39,16 +39,23 @@ export class CircuitBreaker {
     @InjectStore() private readonly store: StateStore,
     @Inject(COST_SETTINGS) private readonly settings: CostSettings,
     private readonly clock: Clock,
-    private readonly events: EnforcementEvents,
+    private readonly events: EnforcementBus,
     private readonly sessions: CostSessions,
     private readonly metrics: CostMetrics,
   ) {}
 
-  /** Listen for openings announced by any instance; returns the function that stops listening. */
+  /**
+   * Listen for openings announced by any instance; returns the function that stops listening.
+   * Announcements missed while the event connection was away are picked up from the record.
+   */
   listen(): () => void {
-    return this.store.subscribe(CHANNEL, (message) => {
-      if (isBreakerRecord(message)) this.learn(message);
-    });
+    return this.store.subscribe(
+      CHANNEL,
+      (message) => {
+        if (isBreakerRecord(message)) this.learn(message);
+      },
+      () => void this.poll(),
+    );
   }
 
   /** Open as far as this instance knows, without asking the store. */

@@ -1,26 +1,31 @@
 import { Module } from '@nestjs/common';
 import { costConfig } from '../config/cost.config';
 import { realtimeConfig } from '../config/realtime.config';
+import { COST_PARTICIPANT } from '../common/session-lifecycle';
 import { SESSION_COST } from '../common/session-ports';
 import { ChargeBound } from './charge-bound';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
+import { CostMetering } from './cost-metering.service';
+import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
+import { CostTimers } from './cost-timers.service';
 import { buildCostSettings, COST_SETTINGS, type CostSettings } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
+import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
 import { LedgerGuard } from './ledger-guard.service';
 import { LEDGER_METRIC_PROVIDERS, LedgerMetrics } from './ledger.metrics';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
+import { UnwatchedCalls } from './unwatched-calls.service';
 import { UsageMeter } from './usage-meter';
 
 /**
- * Cost protection (contract §5): prices, metering, the shared ledger, admission, the duration
- * watchdog and the circuit breaker. Exports SESSION_COST for the realtime module and UsageMeter
+ * Cost protection (COST_PROTECTION_*): prices, metering, the shared ledger, admission, the duration
+ * watchdog and the circuit breaker. Exports SESSION_COST and COST_PARTICIPANT for the realtime module and UsageMeter
  * for anything that needs a price.
  */
 @Module({
@@ -36,14 +41,19 @@ import { UsageMeter } from './usage-meter';
     { provide: ChargeBound, inject: [UsageMeter, COST_SETTINGS], useFactory: (meter: UsageMeter, settings: CostSettings) => ChargeBound.forModel(meter, settings.realtimeModel) },
     CostLedger,
     LedgerGuard,
+    UnwatchedCalls,
     CostSessions,
-    EnforcementEvents,
     CircuitBreaker,
     DurationWatchdog,
     CostAdmission,
+    CostPolicy,
+    CostMetering,
+    CostTimers,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },
+    CostParticipant,
+    { provide: COST_PARTICIPANT, useExisting: CostParticipant },
   ],
-  exports: [SESSION_COST, UsageMeter],
+  exports: [SESSION_COST, COST_PARTICIPANT, UsageMeter],
 })
 export class CostModule {}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { CommitRequest } from '../storage/state-store';
-import { costHarness, identity, usageCosting } from './cost-harness.spec-support';
+import { costHarness, identity, usageCosting } from '../../test/support/cost-harness';
 import { classifyCommitError, STALLED_AFTER_MS } from './ledger-commit-policy';
 
 /** A Redis reply error as ioredis raises it. */
@@ -50,11 +50,11 @@ describe('LedgerGuard and the ledger under poisoned charges', () => {
     expect(h.ledger.backlog()).toMatchObject({ charges: 1, micro: 72 });
     // Later charges queue behind it, and each flush writes them first.
     await h.service.recordResponseUsage('s2', 'gpt-realtime-2', 'later', usageCosting(24));
-    await h.service.poll();
+    await h.timers.poll();
     expect(await h.ledger.hourlySpend()).toBe(24);
-    await h.service.poll();
+    await h.timers.poll();
     expect(h.breaker.knownOpen()).toBe(false);
-    await h.service.poll();
+    await h.timers.poll();
     expect(h.ledger.backlog().charges).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
     expect(await h.metric('ducke_cost_charges_rejected_total', { reason: 'stuck' })).toBe(1);
@@ -68,11 +68,11 @@ describe('LedgerGuard and the ledger under poisoned charges', () => {
     await h.service.recordResponseUsage('a', 'gpt-realtime-2', 'stuck_1', usageCosting(72));
     await h.service.recordResponseUsage('b', 'gpt-realtime-2', 'stuck_2', usageCosting(96));
     for (let i = 0; i < 5; i++) await h.service.recordResponseUsage(`good${i}`, 'gpt-realtime-2', `g${i}`, usageCosting(24));
-    await h.service.poll();
+    await h.timers.poll();
     expect(await h.ledger.hourlySpend()).toBe(5 * 24);
     expect(h.ledger.backlog()).toMatchObject({ charges: 2, micro: 168 });
-    await h.service.poll();
-    await h.service.poll();
+    await h.timers.poll();
+    await h.timers.poll();
     expect(h.ledger.backlog().charges).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
     expect(await h.metric('ducke_cost_charges_rejected_total', { reason: 'stuck' })).toBe(2);
@@ -82,10 +82,10 @@ describe('LedgerGuard and the ledger under poisoned charges', () => {
     const h = costHarness();
     h.switchable.down = true;
     for (let i = 0; i < 5; i++) await h.service.recordResponseUsage(`s${i}`, 'gpt-realtime-2', `r${i}`, usageCosting(24));
-    for (let i = 0; i < 5; i++) await h.service.poll();
+    for (let i = 0; i < 5; i++) await h.timers.poll();
     expect(h.ledger.backlog()).toMatchObject({ charges: 5, micro: 120 });
     h.switchable.down = false;
-    await h.service.poll();
+    await h.timers.poll();
     expect(await h.ledger.hourlySpend()).toBe(120);
     expect(await h.metric('ducke_cost_charges_rejected_total')).toBe(0);
   });
@@ -97,11 +97,11 @@ describe('LedgerGuard and the ledger under poisoned charges', () => {
     expect(await h.service.admit('early', identity())).toEqual({ admitted: true });
     h.clock.advance(STALLED_AFTER_MS);
     expect(await h.service.admit('late', identity(2))).toMatchObject({ admitted: false, code: 'upstream_error', retryAfterSec: 5 });
-    h.service.onModuleInit();
+    h.init();
     const status = await h.status.collect();
-    h.service.onModuleDestroy();
+    h.destroy();
     expect(status.sessions).toMatchObject({ accepting: false, reason: 'ledger_backlog', ledgerQueue: { charges: 1, usd: 0.000024, oldestSec: 10 } });
-    await h.service.poll();
+    await h.timers.poll();
     expect(await h.metric('ducke_cost_ledger_queue_age_seconds')).toBeGreaterThanOrEqual(10);
   });
 

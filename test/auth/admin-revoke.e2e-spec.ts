@@ -1,4 +1,4 @@
-import { claimsAt, hs256 } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256 } from '../support/test-tokens';
 import { ADMIN_TOKEN, revoke, startAuthApp, upgradeWith, type AuthApp } from './auth-app';
 import { get } from '../rate-limit/http-get';
 
@@ -38,7 +38,7 @@ describe('POST /admin/tokens/revoke (in memory)', () => {
     expect((await revoke(app, { jti: 'e2e-live' })).status).toBe(200);
     const ended = app.events.find((event) => event.sessionId === 'live-1');
     expect(ended).toMatchObject({ kind: 'end', reason: 'revoked' });
-    expect(ended!.at - sent).toBeLessThan(1_000);
+    expect(ended!.at - sent).toBeLessThan(3_000);
   });
 
   it('answers 401 with WWW-Authenticate to a missing or wrong admin bearer, and revokes nothing', async () => {

@@ -1,4 +1,5 @@
-import { validateSync, ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { parseJsonObject, validatedDto } from '../../common/dto-parsing';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
@@ -37,15 +38,10 @@ const refuse = (message: string, code: ErrorCode = 'bad_message'): ParseResult =
 
 export function parseInboundMessage(data: Buffer | string, isBinary: boolean): ParseResult {
   if (isBinary) return refuse('Send JSON text frames, not binary.');
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
-  } catch {
-    return refuse('The message is not valid JSON.');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return refuse('A message must be a JSON object with a "type".');
+  const parsed = parseJsonObject(typeof data === 'string' ? data : data.toString('utf8'));
+  if (!parsed.ok) return refuse(parsed.problem === 'not_json' ? 'The message is not valid JSON.' : 'A message must be a JSON object with a "type".');
 
-  const fields = value as Record<string, unknown>;
+  const fields = parsed.value;
   for (const key of Object.keys(fields)) {
     if (FORBIDDEN_KEYS.has(key)) return refuse(`The field "${key}" is not allowed.`);
     const field = fields[key];
@@ -59,9 +55,7 @@ export function parseInboundMessage(data: Buffer | string, isBinary: boolean): P
   if (unknown !== undefined) return refuse(`The field "${unknown.slice(0, 40)}" is not part of ${type}.`);
 
   // Only the declared fields are copied onto the DTO.
-  const dto = new DTO_BY_TYPE[type as MessageType]();
-  for (const key of allowed) if (Object.hasOwn(fields, key)) (dto as unknown as Record<string, unknown>)[key] = fields[key];
-  const errors = validateSync(dto, { forbidUnknownValues: true });
+  const { dto, errors } = validatedDto<InboundMessage>(DTO_BY_TYPE[type as MessageType], fields, allowed);
   if (errors.length) {
     const onlyVoice = errors.every((error) => error.property === 'voice');
     return refuse(describe(errors), onlyVoice ? 'invalid_voice' : 'bad_message');

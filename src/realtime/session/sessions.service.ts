@@ -1,17 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { EnforcementBus } from '../../common/enforcement-bus';
+import { SESSION_COST, type EnforcementEvent, type SessionCost, type SessionEndReason } from '../../common/session-ports';
+import { StatusRegistry } from '../../common/status-registry';
 import { realtimeConfig } from '../../config/realtime.config';
-import { SESSION_AUTHENTICATOR, SESSION_COST, TOOL_CATALOG } from '../../common/session-ports';
-import type { AuthenticatedUser, EnforcementEvent, SessionAuthenticator, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
-import { StatusRegistry } from '../../health/status.registry';
+import { HangupRetries } from '../openai/hangup-retries';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
-import { HangupRetries } from '../openai/hangup-retries';
-import { RealtimeCallsClient } from '../openai/realtime-calls.client';
-import { SidebandClient } from '../openai/sideband.client';
-import { RealtimeMetrics } from '../realtime.metrics';
-import { SessionConfigFactory } from '../session-config/session-config.factory';
-import { SessionClient, SessionOutcome, VoiceSession, VoiceSessionDeps } from './voice-session';
+import { SessionLifecycle } from './session-lifecycle.service';
+import { VoiceSessionFactory } from './voice-session.factory';
+import type { SessionClient, SessionOutcome, VoiceSession } from './voice-session';
 
 /** SIGTERM must end with the process gone within 10 s; sessions get most of it. */
 export const DRAIN_BUDGET_MS = 7_000;
@@ -19,60 +17,43 @@ export const DRAIN_BUDGET_MS = 7_000;
 /** A browser connection that can own one session. */
 export interface SessionOwner extends SessionClient {
   session?: VoiceSession;
-  /** With auth on: the token the connection was opened with. */
-  user?: AuthenticatedUser;
 }
 
 /**
- * The registry of this instance's conversations and the single way each one ends. The cost
- * module decides (usage verdicts, timers, the breaker on any instance) and this service acts:
- * every decision arrives at end(sessionId, reason). On shutdown it refuses new sessions and
- * ends every running one with `shutdown` before Nest's WsAdapter terminates the sockets.
+ * The registry of this instance's conversations. Decisions taken elsewhere — the cost module's
+ * timers and breaker, auth's revocations and expiries — arrive on the enforcement bus and become
+ * the session's own end(reason); a session tells the registry it is over by resolving `finished`,
+ * and the registry then walks the lifecycle's `ended`, counts and forgets it. On shutdown it
+ * refuses new sessions and ends every running one with `shutdown` before Nest's WsAdapter
+ * terminates the sockets.
  */
 @Injectable()
 export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
   private readonly sessions = new Map<string, VoiceSession>();
-  private readonly deps: VoiceSessionDeps;
-  private readonly unsubscribe: Array<() => void> = [];
-  /** Set on shutdown: new connections and sessions are refused. */
+  /** Ended sessions whose call is still watched because its hang-up failed (HangupWatch). */
+  private readonly unconfirmed = new Map<string, VoiceSession>();
+  private stopListening?: () => void;
+  /** Set on shutdown: new connections (UpgradeGate) and sessions are refused. */
   draining = false;
 
   constructor(
-    @Inject(SESSION_COST) private readonly cost: SessionCost,
-    @Inject(SESSION_AUTHENTICATOR) private readonly authenticator: SessionAuthenticator,
-    @Inject(TOOL_CATALOG) catalog: ToolCatalog,
-    calls: RealtimeCallsClient,
-    sideband: SidebandClient,
-    configFactory: SessionConfigFactory,
-    @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
-    private readonly metrics: RealtimeMetrics,
-    private readonly status: StatusRegistry,
+    private readonly factory: VoiceSessionFactory,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly bus: EnforcementBus,
     private readonly hangupRetries: HangupRetries,
-  ) {
-    this.deps = {
-      cost,
-      catalog,
-      calls,
-      sideband,
-      configFactory,
-      end: (id, reason) => void this.end(id, reason),
-      onLive: () => this.metrics.sessionStarted(),
-      hangupLater: (callId, onSettled) => this.hangupRetries.add(callId, onSettled),
-      forgetHangup: (callId) => this.hangupRetries.forget(callId),
-      callUnwatched: (callId) => this.hangupRetries.unwatched(callId),
-    };
-  }
+    private readonly status: StatusRegistry,
+    @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
+    @Inject(SESSION_COST) private readonly cost: SessionCost,
+  ) {}
 
   onModuleInit(): void {
-    // Cost (budgets, timers, the breaker) and auth (revoked or expired tokens) decide; this acts.
-    this.unsubscribe.push(this.cost.onEnforcement((event) => this.enforce(event)));
-    this.unsubscribe.push(this.authenticator.onEnforcement((event) => this.enforce(event)));
+    this.stopListening = this.bus.subscribe((event) => this.enforce(event));
     this.status.register('conversations', () => this.counts());
   }
 
   onModuleDestroy(): void {
-    for (const stop of this.unsubscribe.splice(0)) stop();
+    this.stopListening?.();
   }
 
   /**
@@ -107,11 +88,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       owner.close(CloseCode.TryAgainLater, 'server restarting');
       return;
     }
-    const session = new VoiceSession(owner, voice ?? this.config.voice, this.deps);
+    const session = this.factory.create(owner, voice ?? this.config.voice, {
+      hangupLater: (callId, onSettled) => this.hangupRetries.add(callId, onSettled),
+      forgetHangup: (callId) => this.hangupRetries.forget(callId),
+      callUnwatched: (callId) => this.hangupRetries.unwatched(callId),
+    });
     owner.session = session;
     this.sessions.set(session.id, session);
-    // From now on a revocation or the token's expiry ends this session (through end()).
-    if (owner.user) this.authenticator.track(session.id, owner.user);
     void session.finished.then((outcome) => this.forget(session, outcome));
     await session.start(offer);
   }
@@ -124,22 +107,15 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     owner.session.setVoice(voice);
   }
 
-  /** The one way a session ends, whatever decided it. Resolves when it is fully torn down. */
+  /** End a session from outside it (browser gone, enforcement, shutdown). Resolves when it is torn down. */
   async end(sessionId: string, reason: SessionEndReason): Promise<void> {
-    const session = this.sessions.get(sessionId);
-    if (session) await session.end(reason);
+    await this.sessions.get(sessionId)?.end(reason);
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.draining = true;
+    await this.holdUnconfirmed();
     if (!this.sessions.size) return;
-    // Calls whose hang-up OpenAI has not confirmed can no longer be metered once this process is
-    // gone: hold their worst case against the cap (it expires at the calls' own limit).
-    const unconfirmed = [...this.sessions.values()].filter((session) => session.callUnconfirmed);
-    if (unconfirmed.length) {
-      this.logger.error(`${unconfirmed.length} call(s) still not confirmed hung up at shutdown: holding their worst case against the hourly cap`);
-      await Promise.all(unconfirmed.map((session) => this.cost.unwatched(session.id)));
-    }
     this.logger.log(`draining ${this.sessions.size} session(s)${signal ? ` (${signal})` : ''}`);
     const ended = Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'shutdown')));
     let timer: NodeJS.Timeout | undefined;
@@ -159,20 +135,25 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   }
 
   /**
-   * After the end: count, then — once the call itself is over (at once, unless its hang-up
-   * failed: then it is still metered until OpenAI confirms) — settle the reservation and forget.
+   * Calls whose hang-up OpenAI has not confirmed can no longer be metered once this process is
+   * gone: hold their worst case against the cap (it expires at the calls' own limit).
    */
+  private async holdUnconfirmed(): Promise<void> {
+    const calls = [...this.unconfirmed.values()].filter((session) => session.callUnconfirmed);
+    if (!calls.length) return;
+    this.logger.error(`${calls.length} call(s) still not confirmed hung up at shutdown: holding their worst case against the hourly cap`);
+    await Promise.all(calls.map((session) => this.cost.unwatched(session.id)));
+  }
+
+  /** After the end: every participant settles (reservation, token watch, metrics), then forget. */
   private async forget(session: VoiceSession, outcome: SessionOutcome): Promise<void> {
-    this.authenticator.untrack(session.id);
-    if (outcome.refusal) this.metrics.refused(outcome.refusal);
-    if (outcome.wasLive) this.metrics.sessionEnded(outcome.reason ?? 'client', outcome.durationSec);
-    if (session.client.open) session.client.close(CloseCode.Normal, 'ended');
-    const settlement = await outcome.settled;
+    if (outcome.callOver) {
+      // Its call outlives it (the hang-up failed): kept apart until OpenAI confirms the end.
+      this.unconfirmed.set(session.id, session);
+      void outcome.callOver.finally(() => this.unconfirmed.delete(session.id));
+    }
     try {
-      // An abandoned call may still run unmetered: its worst-case hold expires at OpenAI's limit.
-      await this.cost.release(session.id, { keepWorstCase: settlement === 'abandoned' });
-    } catch (error) {
-      this.logger.error(`releasing session ${session.id} failed: ${(error as Error).message}`);
+      await this.lifecycle.ended(session.client, outcome);
     } finally {
       this.sessions.delete(session.id);
       if (session.client.open) session.client.close(CloseCode.Normal, 'ended');

@@ -1,14 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { ADMITTED, refuse } from '../../common/gate-decision';
 import type { GateDecision } from '../../common/gate-decision';
-import type { EnforcementEvent, MeterVerdict, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
+import type { MeterVerdict, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
 import type { ServerMessage } from '../protocol/server-messages';
 import type { HangupOutcome } from '../openai/hangup-policy';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SidebandAttachError, SidebandClient, SidebandConnection, SidebandListener } from '../openai/sideband.client';
 import { SessionConfigFactory } from '../session-config/session-config.factory';
-import { MAX_CONFIG_RESTORES, SessionClient, VoiceSession } from './voice-session';
+import { CostParticipant } from '../../cost/cost.participant';
+import { MAX_CONFIG_RESTORES } from './config-watch';
+import { SessionLifecycle } from './session-lifecycle.service';
+import { SessionClient, VoiceSession } from './voice-session';
 
 // VoiceSession with fakes of its outside clients (OpenAI REST, the sideband, the cost and tools
 // ports): the ordering rules that are hard to force over real sockets. The e2e specs under
@@ -34,6 +37,7 @@ class Browser implements SessionClient {
     this.open = false;
     this.closedWith = [code, reason];
   }
+  signIn(): void {}
   of<T extends ServerMessage['type']>(type: T): Array<Extract<ServerMessage, { type: T }>> {
     return this.messages.filter((message) => message.type === type) as Array<Extract<ServerMessage, { type: T }>>;
   }
@@ -58,7 +62,6 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     recordBackendUsage: jest.fn(),
     release: jest.fn(async () => undefined),
     unwatched: jest.fn(async () => undefined),
-    onEnforcement: (fn: (event: EnforcementEvent) => void) => (void fn, () => undefined),
   };
   const catalog: ToolCatalog = {
     definitions: () => [{ type: 'function', name: 'get_current_weather', description: 'w', parameters: {} }],
@@ -93,17 +96,15 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     catalog,
   );
   const browser = new Browser();
-  const ref: { session?: VoiceSession } = {};
   const deps = {
+    // The real lifecycle walking the real cost participant, over the fake cost port.
+    lifecycle: new SessionLifecycle([new CostParticipant(cost)]),
     cost,
     catalog,
     calls,
     sideband,
     configFactory,
-    end: (_id: string, reason: SessionEndReason) => {
-      ended.push(reason);
-      void ref.session?.end(reason);
-    },
+    onEnding: (reason: SessionEndReason) => ended.push(reason),
     hangupLater: (callId: string, onSettled: (outcome: HangupOutcome) => void) => {
       hangupsLater.push(callId);
       settleHangup.push(onSettled);
@@ -113,7 +114,6 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     timing: { voiceConfirmMs: 200, hangupWaitMs: 200 },
   };
   const session = new VoiceSession(browser, 'marin', deps);
-  ref.session = session;
   return {
     session,
     browser,
@@ -283,23 +283,37 @@ describe('VoiceSession', () => {
     expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'client' }]);
   });
 
+  it('ends once however many causes arrive: the first reason wins, one hang-up, one session.ended', async () => {
+    const h = harness({ verdict: { end: true, reason: 'budget_exceeded', update: { sessionCostUsd: 5.01, budgetUsd: 5 } } });
+    await h.session.start(OFFER);
+    h.emit({ type: 'response.done', response: { id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 1 } } });
+    await flush();
+    const outcomes = await Promise.all([h.session.end('client'), h.session.end('shutdown'), h.session.finished]);
+    expect(outcomes.map((outcome) => outcome.reason)).toEqual(['budget_exceeded', 'budget_exceeded', 'budget_exceeded']);
+    expect(h.ended).toEqual(['budget_exceeded']);
+    expect(h.hangups).toEqual(['rtc_1']);
+    expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'budget_exceeded' }]);
+  });
+
   it('keeps metering a call whose hang-up failed, holds the reservation, and lets go once the hang-up is confirmed', async () => {
     const h = harness();
     await h.session.start(OFFER);
     h.failHangups();
     const outcome = await h.session.end('client');
-    let settled: string | undefined;
-    void outcome.settled.then((value) => (settled = value));
+    let over: { abandoned: boolean } | undefined;
+    void outcome.callOver?.then((value) => (over = value));
     // The browser is told at once; the call may still be live: its usage still counts.
     expect(h.browser.of('session.ended')).toHaveLength(1);
     h.emit({ type: 'response.done', response: { id: 'resp_after', usage: { output_tokens: 10 } } });
     await flush();
     expect(h.cost.recordResponseUsage).toHaveBeenCalledWith('sess-1', 'gpt-realtime-2', 'resp_after', { output_tokens: 10 });
     expect(h.browser.of('cost.updated')).toHaveLength(0); // nobody to tell
-    expect(settled).toBeUndefined();
+    expect(over).toBeUndefined();
+    expect(h.session.callUnconfirmed).toBe(true);
     h.settleHangup('hung_up');
     await flush();
-    expect(settled).toBe('ended');
+    expect(over).toEqual({ abandoned: false });
+    expect(h.session.callUnconfirmed).toBe(false);
     expect(h.cost.unwatched).not.toHaveBeenCalled();
   });
 
@@ -308,16 +322,16 @@ describe('VoiceSession', () => {
     await h.session.start(OFFER);
     h.failHangups();
     const outcome = await h.session.end('client');
-    let settled: string | undefined;
-    void outcome.settled.then((value) => (settled = value));
+    let over: { abandoned: boolean } | undefined;
+    void outcome.callOver?.then((value) => (over = value));
     (h.sideband.attach as jest.Mock).mockRejectedValue(new SidebandAttachError('refused', 503, false));
     (h.session as unknown as { link: { connection: SidebandConnection } }).link.connection.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(h.cost.unwatched).toHaveBeenCalledWith('sess-1');
-    expect(settled).toBeUndefined(); // the hang-up may still be confirmed
+    expect(over).toBeUndefined(); // the hang-up may still be confirmed
     h.settleHangup('given_up');
     await flush();
-    expect(settled).toBe('abandoned');
+    expect(over).toEqual({ abandoned: true });
   });
 
   it('lets go of a call whose sideband says OpenAI ended it, and stops retrying its hang-up', async () => {
@@ -327,7 +341,7 @@ describe('VoiceSession', () => {
     const outcome = await h.session.end('client');
     (h.sideband.attach as jest.Mock).mockRejectedValue(new SidebandAttachError('gone', 404, true));
     (h.session as unknown as { link: { connection: SidebandConnection } }).link.connection.close();
-    expect(await outcome.settled).toBe('ended');
+    expect(await outcome.callOver).toEqual({ abandoned: false });
     expect(h.forgetHangup).toHaveBeenCalledWith('rtc_1');
     expect(h.cost.unwatched).not.toHaveBeenCalled();
   });

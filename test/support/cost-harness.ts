@@ -1,29 +1,34 @@
 // Builds the cost module's services by hand around a ManualClock and a real MemoryStore, for the
-// unit specs beside this file. Not a spec itself (no tests), and excluded from the build.
+// cost unit specs and the bench. Not a spec itself (no tests).
 import type { ConfigType } from '@nestjs/config';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import type { ClientIdentity, EnforcementEvent } from '../common/session-ports';
-import type { costConfig } from '../config/cost.config';
-import type { realtimeConfig } from '../config/realtime.config';
-import { StatusRegistry } from '../health/status.registry';
-import { MemoryStore } from '../storage/memory.store';
-import type { StateStore } from '../storage/state-store';
-import { ChargeBound } from './charge-bound';
-import { CircuitBreaker } from './circuit-breaker.service';
-import { CostAdmission } from './cost-admission.service';
-import { CostLedger } from './cost-ledger.service';
-import { CostSessions } from './cost-sessions';
-import { buildCostSettings, type CostSettings } from './cost-settings';
-import { createCostMetrics } from './cost.metrics';
-import { CostService } from './cost.service';
-import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
-import { LedgerGuard } from './ledger-guard.service';
-import { createLedgerMetrics } from './ledger.metrics';
-import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
-import { UsageMeter } from './usage-meter';
+import type { Clock } from '../../src/common/clock';
+import { ManualClock } from './manual-clock';
+import type { ClientIdentity, EnforcementEvent } from '../../src/common/session-ports';
+import type { costConfig } from '../../src/config/cost.config';
+import type { realtimeConfig } from '../../src/config/realtime.config';
+import { StatusRegistry } from '../../src/common/status-registry';
+import { MemoryStore } from '../../src/storage/memory.store';
+import type { StateStore } from '../../src/storage/state-store';
+import { ChargeBound } from '../../src/cost/charge-bound';
+import { CircuitBreaker } from '../../src/cost/circuit-breaker.service';
+import { CostAdmission } from '../../src/cost/cost-admission.service';
+import { CostLedger } from '../../src/cost/cost-ledger.service';
+import { CostMetering } from '../../src/cost/cost-metering.service';
+import { CostPolicy } from '../../src/cost/cost-policy.service';
+import { CostSessions } from '../../src/cost/cost-sessions';
+import { CostTimers } from '../../src/cost/cost-timers.service';
+import { buildCostSettings, type CostSettings } from '../../src/cost/cost-settings';
+import { createCostMetrics, type CostMetrics } from '../../src/cost/cost.metrics';
+import { CostService } from '../../src/cost/cost.service';
+import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
+import { LedgerGuard } from '../../src/cost/ledger-guard.service';
+import { createLedgerMetrics } from '../../src/cost/ledger.metrics';
+import { UnwatchedCalls } from '../../src/cost/unwatched-calls.service';
+import { EnforcementBus } from '../../src/common/enforcement-bus';
+import { PriceBook } from '../../src/cost/price-book';
+import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
+import { UsageMeter } from '../../src/cost/usage-meter';
 
 export type CostConfig = ConfigType<typeof costConfig>;
 
@@ -78,6 +83,41 @@ export class SwitchableStore {
   }
 }
 
+/** The cost module's services, wired by hand exactly as CostModule wires them. */
+export interface CostParts {
+  settings: CostSettings;
+  metrics: CostMetrics;
+  bus: EnforcementBus;
+  status: StatusRegistry;
+  ledger: CostLedger;
+  breaker: CircuitBreaker;
+  watchdog: DurationWatchdog;
+  sessions: CostSessions;
+  admission: CostAdmission;
+  policy: CostPolicy;
+  service: CostService;
+  timers: CostTimers;
+}
+
+export function wireCostModule(store: StateStore, settings: CostSettings, clock: Clock, registry = new Registry()): CostParts {
+  const metrics = createCostMetrics(registry);
+  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
+  const sessions = new CostSessions();
+  const bus = new EnforcementBus();
+  const status = new StatusRegistry();
+  const ledger = new CostLedger(store, settings, clock);
+  const breaker = new CircuitBreaker(store, settings, clock, bus, sessions, metrics);
+  const watchdog = new DurationWatchdog(settings, clock, sessions, bus, metrics);
+  const admission = new CostAdmission(settings, clock, ledger, breaker, metrics, status);
+  const policy = new CostPolicy(settings, breaker, metrics, bus, meter);
+  const bound = ChargeBound.forModel(meter, settings.realtimeModel);
+  const guard = new LedgerGuard(bound, ledger, breaker, createLedgerMetrics(registry));
+  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics, guard);
+  const service = new CostService(clock, admission, sessions, ledger, policy, metering, new UnwatchedCalls(settings, clock, sessions, ledger, bound));
+  const timers = new CostTimers(settings, ledger, admission, breaker, watchdog, policy, guard);
+  return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, service, timers };
+}
+
 export interface CostHarness {
   clock: ManualClock;
   memory: MemoryStore;
@@ -89,8 +129,12 @@ export interface CostHarness {
   watchdog: DurationWatchdog;
   sessions: CostSessions;
   service: CostService;
+  timers: CostTimers;
   status: StatusRegistry;
   events: EnforcementEvent[];
+  /** What Nest does at boot and at shutdown (status sections, timers, the breaker's listener). */
+  init(): void;
+  destroy(): void;
   /** A metric's value (summed over label sets matching `labels`). */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
 }
@@ -102,32 +146,30 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const switchable = new SwitchableStore(memory);
   const settings = settingsOf(overrides);
   const registry = new Registry();
-  const metrics = createCostMetrics(registry);
-  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
-  const sessions = new CostSessions();
-  const enforcement = new EnforcementEvents();
-  const ledger = new CostLedger(switchable.store, settings, clock);
-  const breaker = new CircuitBreaker(switchable.store, settings, clock, enforcement, sessions, metrics);
-  const guard = new LedgerGuard(ChargeBound.forModel(meter, settings.realtimeModel), ledger, breaker, createLedgerMetrics(registry));
-  const watchdog = new DurationWatchdog(settings, clock, sessions, enforcement, metrics);
-  const admission = new CostAdmission(settings, clock, ledger, breaker, metrics);
-  const status = new StatusRegistry();
-  const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status, guard);
+  const parts = wireCostModule(switchable.store, settings, clock, registry);
   const events: EnforcementEvent[] = [];
-  service.onEnforcement((event) => events.push(event));
+  parts.bus.subscribe((event) => events.push(event));
   return {
     clock,
     memory,
     switchable,
     settings,
     registry,
-    ledger,
-    breaker,
-    watchdog,
-    sessions,
-    service,
-    status,
+    ledger: parts.ledger,
+    breaker: parts.breaker,
+    watchdog: parts.watchdog,
+    sessions: parts.sessions,
+    service: parts.service,
+    timers: parts.timers,
+    status: parts.status,
     events,
+    init() {
+      parts.admission.onModuleInit();
+      parts.timers.onModuleInit();
+    },
+    destroy() {
+      parts.timers.onModuleDestroy();
+    },
     async metric(name, labels = {}) {
       const metric = registry.getSingleMetric(name);
       if (!metric) throw new Error(`no metric ${name}`);
