@@ -50,7 +50,7 @@ describe('TokenVerifier', () => {
     expect(reasonOf(verifier({ algorithm: 'ES256' }).verify(es256(claimsAt(NOW))))).toBe('ok');
   });
 
-  describe('refuses, with the reason of contract §9', () => {
+  describe('refuses, with the reason of docs/authentication.md', () => {
     it.each([
       ['a bad signature (another secret)', () => verifier().verify(hs256(claimsAt(NOW), OTHER_SECRET)), 'invalid_signature'],
       ['a tampered payload', () => {

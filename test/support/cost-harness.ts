@@ -34,7 +34,7 @@ export type CostConfig = ConfigType<typeof costConfig>;
 
 export const MINUTE = 60_000;
 
-/** The defaults of contract §1, scaled for tests where a test says so. */
+/** The defaults of the README's configuration table, scaled for tests where a test says so. */
 export function costConfigOf(overrides: Partial<CostConfig> = {}): CostConfig {
   return {
     enabled: true,

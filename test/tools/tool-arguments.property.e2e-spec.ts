@@ -1,4 +1,4 @@
-// V1 (reliability-security.md §8): fuzzed tool arguments. 10,000 fast-check runs per tool, fixed
+// Fuzzed tool arguments. 10,000 fast-check runs per tool, fixed
 // seed, through the real registry, DTOs, services, sources and clients down to the one outbound
 // HTTP layer (UpstreamHttp, for the weather APIs) and the OpenAI client (for web search), which
 // are replaced by spies that record what would leave the process and answer with real shapes.

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import type { AuthenticatedUser, ClientIdentity, MessageBucket } from '../../common/session-ports';
+import { SESSION_WIRE_LIMITS } from '../../common/session-wire';
 import { CloseCode } from '../protocol/close-codes';
 import { InboundMessage, parseInboundMessage } from '../protocol/inbound-message.parser';
 import { errorMessage, ServerMessage } from '../protocol/server-messages';
@@ -18,9 +19,9 @@ export interface ConnectionLimits {
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  floodDrops: 100,
-  softBufferedBytes: 16 * 1024,
-  hardBufferedBytes: 256 * 1024,
+  floodDrops: SESSION_WIRE_LIMITS.floodDropsPerSecond,
+  softBufferedBytes: SESSION_WIRE_LIMITS.softBufferedBytes,
+  hardBufferedBytes: SESSION_WIRE_LIMITS.hardBufferedBytes,
 };
 
 export interface ConnectionOptions {

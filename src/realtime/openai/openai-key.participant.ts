@@ -7,12 +7,13 @@ import { RealtimeCallsClient } from './realtime-calls.client';
 @Injectable()
 export class OpenAiKeyParticipant implements SessionParticipant {
   readonly name = 'openai-key';
-  readonly unavailable = refuse('not_configured', 'Conversations are not available right now.', 60);
+  // Waiting does not bring a key: no retryAfterSec (the operator must set it and restart).
+  readonly unavailable = refuse('not_configured', 'Conversations are not available right now.');
 
   constructor(private readonly calls: RealtimeCallsClient) {}
 
   async admit(phase: AdmissionPhase): Promise<AdmissionDecision> {
     if (phase !== 'connect' || this.calls.configured) return ADMITTED;
-    return refuse('not_configured', 'Conversations are not available: the operator has not configured an OpenAI key.', 60);
+    return refuse('not_configured', 'Conversations are not available: the operator has not configured an OpenAI key.');
   }
 }

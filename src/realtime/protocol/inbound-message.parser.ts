@@ -1,12 +1,13 @@
 import type { ValidationError } from 'class-validator';
 import { parseJsonObject, validatedDto } from '../../common/dto-parsing';
+import type { SessionClientMessageType } from '../../common/session-wire';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
 import { checkOffer } from './sdp-offer.validator';
 import type { ErrorCode } from './server-messages';
 
-// Browser → server messages of /session (contract §3): one DTO per type, validated with
+// Browser → server messages of /session (docs/protocol.md): one DTO per type, validated with
 // class-validator before anything acts on them. Messages are flat JSON objects; nested values,
 // unknown fields and prototype-shaped keys are refused before the DTO is built, so nothing
 // downstream ever walks attacker-shaped structures. Unknown fields are refused against each
@@ -17,13 +18,14 @@ export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto;
 
 export type ParseResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
 
-const DTO_BY_TYPE = {
+type MessageType = SessionClientMessageType;
+
+/** Typed by session-wire.ts's list: a type added there does not compile until it is parsed here. */
+const DTO_BY_TYPE: Record<MessageType, typeof SessionStartDto | typeof VoiceSetDto | typeof SessionStopDto> = {
   'session.start': SessionStartDto,
   'voice.set': VoiceSetDto,
   'session.stop': SessionStopDto,
-} as const;
-
-type MessageType = keyof typeof DTO_BY_TYPE;
+};
 
 /** The fields each message type may carry. */
 const FIELDS: Record<MessageType, readonly string[]> = {

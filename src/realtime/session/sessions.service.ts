@@ -1,10 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EnforcementBus } from '../../common/enforcement-bus';
+import { ReadinessRegistry } from '../../common/readiness-registry';
 import { SESSION_COST, type EnforcementEvent, type SessionCost, type SessionEndReason } from '../../common/session-ports';
 import { StatusRegistry } from '../../common/status-registry';
 import { realtimeConfig } from '../../config/realtime.config';
 import { HangupRetries } from '../openai/hangup-retries';
+import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
 import { SessionLifecycle } from './session-lifecycle.service';
@@ -13,6 +15,20 @@ import type { SessionClient, SessionOutcome, VoiceSession } from './voice-sessio
 
 /** SIGTERM must end with the process gone within 10 s; sessions get most of it. */
 export const DRAIN_BUDGET_MS = 7_000;
+
+/** Why /status says conversations are refused when OPENAI_API_KEY is unset. */
+export const NOT_CONFIGURED = 'OPENAI_API_KEY is not set: conversations are refused until it is set and the service restarted.';
+
+/** The `conversations` section of /status. */
+export interface ConversationCounts {
+  active: number;
+  starting: number;
+  ending: number;
+  hangupsPending: number;
+  accepting: boolean;
+  reason?: 'shutting_down' | 'not_configured';
+  message?: string;
+}
 
 /** A browser connection that can own one session. */
 export interface SessionOwner extends SessionClient {
@@ -43,26 +59,34 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly bus: EnforcementBus,
     private readonly hangupRetries: HangupRetries,
     private readonly status: StatusRegistry,
+    private readonly readiness: ReadinessRegistry,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
+    private readonly calls: RealtimeCallsClient,
     @Inject(SESSION_COST) private readonly cost: SessionCost,
   ) {}
 
   onModuleInit(): void {
     this.stopListening = this.bus.subscribe((event) => this.enforce(event));
-    this.status.register('conversations', () => this.counts());
+    this.status.register('conversations', () => ({ ...this.counts() }));
+    this.readiness.register('conversations', () => (this.draining ? 'draining: shutting down, new conversations go to another instance' : undefined));
   }
 
+  /** The first shutdown hook: from here on readiness is 503 and newcomers are refused, before anything else stops. */
   onModuleDestroy(): void {
+    this.draining = true;
     this.stopListening?.();
   }
 
   /**
    * The registry by state, for /status: `ending` counts sessions still hanging up or settling,
    * so active + starting + ending = 0 means nothing of any conversation is left in memory;
-   * `hangupsPending` counts ended calls OpenAI has not yet confirmed hung up (retried).
+   * `hangupsPending` counts ended calls OpenAI has not yet confirmed hung up (retried);
+   * `accepting` is false, with the reason, while shutting down or without an OpenAI key.
    */
-  counts(): { active: number; starting: number; ending: number; hangupsPending: number; accepting: boolean } {
-    const counts = { active: 0, starting: 0, ending: 0, hangupsPending: this.hangupRetries.size, accepting: !this.draining };
+  counts(): ConversationCounts {
+    const counts: ConversationCounts = { active: 0, starting: 0, ending: 0, hangupsPending: this.hangupRetries.size, accepting: true };
+    if (this.draining) Object.assign(counts, { accepting: false, reason: 'shutting_down' });
+    else if (!this.calls.configured) Object.assign(counts, { accepting: false, reason: 'not_configured', message: NOT_CONFIGURED });
     for (const session of this.sessions.values()) {
       if (session.live) counts.active++;
       else if (session.state === 'ending' || session.state === 'ended') counts.ending++;
