@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-// What a browser may send as its WebRTC offer (contract §3 `session.start.sdp`). Every offer
+// What a browser may send as its WebRTC offer (`session.start.sdp`, docs/protocol.md). Every offer
 // creates a billable call at OpenAI, so it must look like what a browser's RTCPeerConnection
 // produces for the page — an audio m-line, ICE credentials, a DTLS fingerprint and the data
 // channel — and it must not steer OpenAI's media servers at addresses that are not on the
