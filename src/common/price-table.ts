@@ -20,6 +20,12 @@ export interface ModelPrice extends TokenRates {
   perMinute?: number;
   /** Context window in tokens: bounds what one response can re-read as input. */
   contextTokens?: number;
+  /**
+   * The model's own limit on one response's output, in tokens. A browser can ask for
+   * `max_output_tokens: "inf"` on its data channel, so this, not our configured cap, bounds what
+   * one response can cost.
+   */
+  maxOutputTokens?: number;
   /** Where the figures come from. */
   source: string;
   /** Lifecycle note (deprecation, shutdown date). */
@@ -55,7 +61,7 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
       textIn: 4.0, textCachedIn: 0.4, textOut: 16.0,
       audioIn: 32.0, audioCachedIn: 0.4, audioOut: 64.0,
       imageIn: 5.0, imageCachedIn: 0.5,
-      contextTokens: 32_000,
+      contextTokens: 32_000, maxOutputTokens: 4_096,
       source: `${DOCS}/compare (text); "Introducing gpt-realtime" 2025-08-28 (audio); image as gpt-realtime-1.5 (third-party table)`,
       status: 'deprecated, shutdown 2027-01-20',
     },
@@ -63,7 +69,7 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
       textIn: 0.6, textCachedIn: 0.06, textOut: 2.4,
       audioIn: 10.0, audioCachedIn: 0.3, audioOut: 20.0,
       imageIn: 0.8, imageCachedIn: 0.08,
-      contextTokens: 32_000,
+      contextTokens: 32_000, maxOutputTokens: 4_096,
       source: `${PRICING}; platform.openai.com/docs/models/gpt-realtime-mini`,
       status: 'alias deprecated, shutdown 2027-01-20',
     },
@@ -71,28 +77,28 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
       textIn: 4.0, textCachedIn: 0.4, textOut: 16.0,
       audioIn: 32.0, audioCachedIn: 0.4, audioOut: 64.0,
       imageIn: 5.0, imageCachedIn: 0.5,
-      contextTokens: 32_000,
+      contextTokens: 32_000, maxOutputTokens: 4_096,
       source: `${DOCS}/gpt-realtime-1.5; ${PRICING}`,
     },
     'gpt-realtime-2': {
       textIn: 4.0, textCachedIn: 0.4, textOut: 24.0,
       audioIn: 32.0, audioCachedIn: 0.4, audioOut: 64.0,
       imageIn: 5.0, imageCachedIn: 0.5,
-      contextTokens: 128_000,
+      contextTokens: 128_000, maxOutputTokens: 32_000,
       source: `${DOCS}/gpt-realtime-2; ${PRICING}`,
     },
     'gpt-realtime-2.1': {
       textIn: 4.0, textCachedIn: 0.4, textOut: 24.0,
       audioIn: 32.0, audioCachedIn: 0.4, audioOut: 64.0,
       imageIn: 5.0, imageCachedIn: 0.5,
-      contextTokens: 128_000,
+      contextTokens: 128_000, maxOutputTokens: 32_000,
       source: `${DOCS}/gpt-realtime-2.1`,
     },
     'gpt-realtime-2.1-mini': {
       textIn: 0.6, textCachedIn: 0.06, textOut: 2.4,
       audioIn: 10.0, audioCachedIn: 0.3, audioOut: 20.0,
       imageIn: 0.8, imageCachedIn: 0.08,
-      contextTokens: 128_000,
+      contextTokens: 128_000, maxOutputTokens: 32_000,
       source: `${DOCS}/gpt-realtime-2.1-mini`,
     },
 

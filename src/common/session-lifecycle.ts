@@ -35,6 +35,12 @@ export interface SessionOutcome {
   refusal?: string;
   /** Seconds from session.started to the end (0 when it never went live). */
   durationSec: number;
+  /**
+   * Set when the call's hang-up failed: the call may still be live at OpenAI and is still metered,
+   * so its reservation must stay held until this resolves — `abandoned`: it may go on unmetered
+   * to OpenAI's limit, and its worst-case hold stays until it expires there.
+   */
+  callOver?: Promise<{ abandoned: boolean }>;
 }
 
 export type AdmissionDecision = GateDecision | AuthRefusal;

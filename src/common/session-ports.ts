@@ -112,8 +112,18 @@ export interface SessionCost {
   recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: TranscriptionUsage): Promise<MeterVerdict>;
   /** Meter backend spend made by a tool for this session. */
   recordBackendUsage(sessionId: string, usage: BackendUsage): Promise<MeterVerdict>;
-  /** The session is over (any reason): settle and release its reservation, clear its timers. Idempotent. */
-  release(sessionId: string): Promise<void>;
+  /**
+   * The session and its call are over (any reason): settle and release its reservation, clear its
+   * timers. Idempotent. `keepWorstCase`: the call may still run unmetered (see `unwatched`), so
+   * the worst-case hold stays until it expires at the call's own limit.
+   */
+  release(sessionId: string, options?: { keepWorstCase?: boolean }): Promise<void>;
+  /**
+   * The session's call could be neither hung up nor metered (hang-up failing, sideband lost): hold
+   * the most it can still spend before OpenAI's 60-minute limit against the hourly cap (and the
+   * user's), whatever the cap, until release() or the limit. Never throws.
+   */
+  unwatched(sessionId: string): Promise<void>;
 }
 export const SESSION_COST = Symbol('SESSION_COST');
 

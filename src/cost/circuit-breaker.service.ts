@@ -94,13 +94,35 @@ export class CircuitBreaker {
    */
   async tripIfOver(hourlyMicro: number): Promise<boolean> {
     if (!this.settings.enabled || hourlyMicro < this.settings.breakerThresholdMicro) return false;
+    return this.open(
+      hourlyMicro,
+      `rolling-hour spend ${formatUsd(toUsd(hourlyMicro))} reached ${formatUsd(toUsd(this.settings.breakerThresholdMicro))}`,
+    );
+  }
+
+  /**
+   * Open the breaker whatever the spend: spend happened that the ledger cannot count (a charge it
+   * rejected), so the figures the cap relies on are wrong (fail closed). If even the record
+   * cannot be written, this instance still acts on it. Never throws.
+   */
+  async openFor(cause: string, spendMicro: number): Promise<void> {
+    if (!this.settings.enabled) return;
+    try {
+      await this.open(spendMicro, cause);
+    } catch (error) {
+      const now = this.clock.now();
+      this.logger.error(`Circuit breaker OPEN on this instance only (${cause}); the shared record could not be written: ${(error as Error).message}`);
+      this.learn({ openedAt: now, resetAt: now + this.settings.breakerResetMs, spendMicro });
+    }
+  }
+
+  private async open(spendMicro: number, cause: string): Promise<boolean> {
     const now = this.clock.now();
-    const record: BreakerRecord = { openedAt: now, resetAt: now + this.settings.breakerResetMs, spendMicro: hourlyMicro };
+    const record: BreakerRecord = { openedAt: now, resetAt: now + this.settings.breakerResetMs, spendMicro };
     if (await this.store.setIfAbsent(RECORD, record, this.settings.breakerResetMs)) {
       this.metrics.breakerActivated();
       this.logger.error(
-        `Circuit breaker OPEN: rolling-hour spend ${formatUsd(toUsd(hourlyMicro))} reached ${formatUsd(toUsd(this.settings.breakerThresholdMicro))}; ` +
-          `every call is being hung up and new sessions are refused until ${new Date(record.resetAt).toISOString()}`,
+        `Circuit breaker OPEN: ${cause}; every call is being hung up and new sessions are refused until ${new Date(record.resetAt).toISOString()}`,
       );
       this.learn(record);
       // Other instances also learn it from the poll if this announcement is lost.

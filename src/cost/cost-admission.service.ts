@@ -41,6 +41,7 @@ export class CostAdmission implements OnModuleInit {
   async admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision> {
     if (!this.settings.enabled) return ADMITTED;
     if (this.breaker.knownOpen()) return this.circuitOpen(this.breaker.knownRetryAfterSec());
+    if (this.ledger.stalled()) return this.ledgerBacklog();
     let reservation: ReservationResult;
     try {
       const open = await this.breaker.read();
@@ -75,7 +76,7 @@ export class CostAdmission implements OnModuleInit {
   /** The `/status` section: whether new sessions are accepted now, and why not. Never throws. */
   async acceptance(): Promise<StatusSection> {
     const s = this.settings;
-    const base = { enforced: s.enabled, hourlyCapUsd: toUsd(s.hourlyCapMicro), breakerThresholdUsd: toUsd(s.breakerThresholdMicro) };
+    const base = { enforced: s.enabled, hourlyCapUsd: toUsd(s.hourlyCapMicro), breakerThresholdUsd: toUsd(s.breakerThresholdMicro), ...this.queueStatus() };
     let open: Awaited<ReturnType<CircuitBreaker['read']>>;
     let committed: number;
     let held: number;
@@ -88,6 +89,9 @@ export class CostAdmission implements OnModuleInit {
     this.metrics.reservedSpend(held);
     const figures = { ...base, hourlySpendUsd: toUsd(committed), reservedUsd: toUsd(held), breakerOpen: open !== undefined };
     if (!s.enabled) return { accepting: true, ...figures };
+    if (this.ledger.stalled()) {
+      return { accepting: false, reason: 'ledger_backlog', retryAfterSec: LEDGER_RETRY_SEC, ...figures, degraded: 'cost ledger queue is not draining' };
+    }
     if (open) {
       const retryAfterSec = Math.max(1, Math.ceil((open.resetAt - this.clock.now()) / 1000));
       return {
@@ -105,6 +109,28 @@ export class CostAdmission implements OnModuleInit {
       return { accepting: false, reason: 'hourly_cap', retryAfterSec, ...figures };
     }
     return { accepting: true, ...figures };
+  }
+
+  /** Charges waiting for the ledger, when any: how many, how much, since when. */
+  private queueStatus(): { ledgerQueue?: { charges: number; usd: number; oldestSec: number } } {
+    const backlog = this.ledger.backlog();
+    if (!backlog.charges) return {};
+    return { ledgerQueue: { charges: backlog.charges, usd: toUsd(backlog.micro), oldestSec: Math.floor(backlog.oldestMs / 1000) } };
+  }
+
+  /** The ledger answers but its queue does not drain: spend is not being counted (fail closed). */
+  private ledgerBacklog(): GateDecision {
+    const now = this.clock.now();
+    if (now - this.lastLedgerWarningAt >= 10_000) {
+      this.lastLedgerWarningAt = now;
+      const { charges, oldestMs } = this.ledger.backlog();
+      this.logger.warn(`refusing new sessions: ${charges} cost charge(s) have waited ${Math.round(oldestMs / 1000)} s for the ledger`);
+    }
+    return refuse(
+      'upstream_error',
+      'New conversations are paused for a moment: spending cannot be checked right now. Please try again shortly.',
+      LEDGER_RETRY_SEC,
+    );
   }
 
   private async retryAfterSec(refusal: Extract<ReservationResult, { granted: false }>): Promise<number> {

@@ -5,6 +5,7 @@ import { InjectStore } from '../storage/inject-store.decorator';
 import { bucketSizeMs, type StateStore, type WindowRef } from '../storage/state-store';
 import { HOLDS, HOUR, SLOT, sessionKey, slotRef, userRefs, type UserRefs, boundedKey } from './cost-ledger.keys';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
+import { classifyCommitError, STALLED_AFTER_MS, STUCK_AFTER_STRIKES, type RejectionReason } from './ledger-commit-policy';
 import { placeHolds, ReservationWait, type ReservationResult } from './cost-reservations';
 
 export type { ReservationResult, ReservationScope } from './cost-reservations';
@@ -27,7 +28,30 @@ interface PendingCharge {
   micro: number;
   /** 'all': nothing was written yet; 'user': only the user's part is missing. */
   part: 'all' | 'user';
+  /** When it was first queued (how long the queue has not drained). */
+  queuedAt?: number;
+  /** Failed writes, and those of them while the ledger answered other requests. */
+  failures?: number;
+  strikes?: number;
 }
+
+/** A charge taken out of the queue unwritten: the caller opens the breaker. */
+export interface RejectedCharge {
+  sessionId: string;
+  micro: number;
+  reason: RejectionReason;
+  error: string;
+}
+
+/** What waits to be written: visible in /status and a metric. */
+export interface LedgerBacklog {
+  charges: number;
+  micro: number;
+  /** Age of the oldest queued charge (0 when empty). */
+  oldestMs: number;
+}
+
+type WriteOutcome = 'written' | 'queued' | 'rejected';
 
 /** How long a charge's once-key is kept: a charge re-sent within it never counts twice. */
 const CHARGE_ONCE_TTL_MS = 15 * 60_000;
@@ -43,6 +67,12 @@ const CHARGE_ONCE_TTL_MS = 15 * 60_000;
  * written with a once-key, and while any is queued new ones queue behind it (merged per
  * session) instead of timing out one by one. A reservation that cannot be released, or that a
  * refused admission may have left behind, is released on the same retry.
+ *
+ * A charge the store refuses (a validation or range error) is never queued as if the ledger were
+ * out: it is rejected at once (see ledger-commit-policy.ts), and so is one that keeps failing
+ * while the ledger answers. Either way it leaves the queue, so no single charge holds up the
+ * ones behind it; the rejection listener opens the breaker. The flush tries the charges that
+ * failed least first.
  */
 @Injectable()
 export class CostLedger {
@@ -57,6 +87,7 @@ export class CostLedger {
   private readonly slotMs: number;
   private readonly wait: ReservationWait;
   private flushing = false;
+  private onReject: (rejected: RejectedCharge) => void = () => undefined;
   /**
    * Whether the store is shared with other processes and can fail (Redis). The memory store is
    * this process alone and never times out: usage is de-duplicated by the session's own memory
@@ -76,6 +107,11 @@ export class CostLedger {
     this.wait = new ReservationWait(store, settings, clock);
   }
 
+  /** Who is told about a rejected charge (the cost service: log, count, open the breaker). */
+  onRejected(listener: (rejected: RejectedCharge) => void): void {
+    this.onReject = listener;
+  }
+
   /**
    * Hold the session's reservation against the hourly cap (and the user's cap), atomically with
    * the check: committed + held + reservation ≤ cap. Throws when the ledger is unreachable.
@@ -89,6 +125,20 @@ export class CostLedger {
       this.releases.set(sessionId, userKey);
       throw error;
     }
+  }
+
+  /**
+   * Raise the session's reservations to `micro` for `ttlMs`, whatever the caps: the call may spend
+   * that without being metered (its hang-up and its sideband both failed), so it must count.
+   * Throws when the ledger is unreachable.
+   */
+  async holdRegardless(sessionId: string, micro: number, ttlMs: number, userKey?: string): Promise<void> {
+    const user = this.userRefs(userKey);
+    const hold = { holdId: sessionId, amount: micro, ttlMs, cap: Number.MAX_SAFE_INTEGER };
+    await Promise.all([
+      this.store.placeHold({ window: this.hour, poolKey: HOLDS, ...hold }),
+      user ? this.store.placeHold({ window: user.window, poolKey: user.pool, ...hold }) : undefined,
+    ]);
   }
 
   /** Drop the session's reservations (its spend stays committed); retried by flush() when the ledger is out. */
@@ -117,14 +167,14 @@ export class CostLedger {
    * If the ledger is unreachable the charge is queued for `flush()` and the result is empty.
    */
   async charge(sessionId: string, micro: number, userKey?: string): Promise<ChargeResult> {
-    if (micro <= 0) return {};
+    if (!(micro > 0)) return {};
     const charge: PendingCharge = { id: randomUUID(), sessionId, userKey, micro, part: 'all' };
     if (this.pending.size || this.unsent.size) {
       // The ledger is out: wait behind what is queued rather than time out once more.
       this.queueUnsent(charge);
       return {};
     }
-    return this.write(charge);
+    return (await this.write(charge)).result;
   }
 
   /**
@@ -137,22 +187,76 @@ export class CostLedger {
     this.flushing = true;
     let hourlyMicro: number | undefined;
     try {
-      const charges = this.pending.size + this.unsent.size;
-      for (const queue of [this.pending, this.unsent]) {
-        for (const [key, charge] of [...queue]) {
-          queue.delete(key);
-          const result = await this.write(charge, true);
-          if (this.pending.has(charge.id)) return hourlyMicro; // still unreachable: try again on the next tick
+      const queued = [...this.pending.entries()].map(([key, charge]) => ({ key, charge, queue: this.pending }));
+      queued.push(...[...this.unsent.entries()].map(([key, charge]) => ({ key, charge, queue: this.unsent })));
+      // Charges that failed least go first: one that keeps failing never holds up the rest.
+      queued.sort((a, b) => (a.charge.failures ?? 0) - (b.charge.failures ?? 0));
+      let written = 0;
+      let failedInRow = 0;
+      const failed: PendingCharge[] = [];
+      for (const { key, charge, queue } of queued) {
+        // Two failures in a row with nothing written: the ledger is out; try again next tick.
+        if (failedInRow >= 2 && written === 0) break;
+        queue.delete(key);
+        const { outcome, result } = await this.write(charge, true);
+        if (outcome === 'queued') {
+          failed.push(charge);
+          failedInRow++;
+          continue;
+        }
+        failedInRow = 0;
+        if (outcome === 'written') {
+          written++;
           hourlyMicro = result.hourlyMicro ?? hourlyMicro;
         }
       }
-      if (charges) this.logger.log(`${charges} queued cost charge(s) written to the ledger`);
+      if (failed.length) await this.strike(failed, written > 0);
+      if (written) this.logger.log(`${written} queued cost charge(s) written to the ledger`);
+      // Nothing went through: the ledger is still out, and so are the releases.
+      if (failed.length && written === 0) return hourlyMicro;
       for (const [sessionId, userKey] of [...this.releases]) await this.releaseReservation(sessionId, userKey);
       return hourlyMicro;
     } catch {
       return hourlyMicro; // a release failed: the ledger is still out
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /** What waits to be written, and for how long (for /status and the metrics). */
+  backlog(): LedgerBacklog {
+    let micro = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    const charges = [...this.pending.values(), ...this.unsent.values()];
+    for (const charge of charges) {
+      micro += charge.micro;
+      oldest = Math.min(oldest, charge.queuedAt ?? oldest);
+    }
+    return { charges: charges.length, micro, oldestMs: charges.length && Number.isFinite(oldest) ? Math.max(0, this.clock.now() - oldest) : 0 };
+  }
+
+  /** The queue has not drained for STALLED_AFTER_MS: new sessions must not start. */
+  stalled(): boolean {
+    return this.backlog().oldestMs >= STALLED_AFTER_MS;
+  }
+
+  /**
+   * Count the failures of one flush. If the ledger answered (something was written, or a read
+   * goes through now), they are this charge's own doing: after STUCK_AFTER_STRIKES it is rejected.
+   */
+  private async strike(failed: PendingCharge[], answered: boolean): Promise<void> {
+    const reachable =
+      answered ||
+      (await this.store.sumWindow(HOUR, this.settings.windowMs).then(
+        () => true,
+        () => false,
+      ));
+    if (!reachable) return;
+    for (const charge of failed) {
+      charge.strikes = (charge.strikes ?? 0) + 1;
+      if (charge.strikes < STUCK_AFTER_STRIKES) continue;
+      this.pending.delete(charge.id);
+      this.reject(charge, 'stuck', `failed ${charge.failures} times while the ledger answered`);
     }
   }
 
@@ -189,7 +293,7 @@ export class CostLedger {
    * Write one charge: the shared window, the session and the hourly reservation in one atomic
    * commit, then the user's window and reservation in another. A part that fails is queued.
    */
-  private async write(charge: PendingCharge, retry = false): Promise<ChargeResult> {
+  private async write(charge: PendingCharge, retry = false): Promise<{ outcome: WriteOutcome; result: ChargeResult }> {
     const { sessionId, micro } = charge;
     const slot = Math.floor(this.clock.now() / this.slotMs);
     const result: ChargeResult = {};
@@ -204,14 +308,13 @@ export class CostLedger {
         result.hourlyMicro = sums[0];
         result.sessionMicro = sums[1];
       } catch (error) {
-        this.queue(charge, retry, error as Error);
-        return result;
+        return { outcome: this.failed(charge, retry, error), result };
       }
     }
     const user = this.userRefs(charge.userKey);
     if (user) {
+      const part: PendingCharge = charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user', failures: 0, strikes: 0 };
       try {
-        const part = charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user' as const };
         await this.store.commit({
           amount: micro,
           windows: [user.window, this.slotRef(user.slot, slot)],
@@ -219,10 +322,28 @@ export class CostLedger {
           once: this.once(part.id),
         });
       } catch (error) {
-        this.queue(charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user' }, retry, error as Error);
+        // The shared part is in: the result stands, only the user's part waits.
+        this.failed(part, retry, error);
+        return { outcome: charge.part === 'user' ? 'queued' : 'written', result };
       }
     }
-    return result;
+    return { outcome: 'written', result };
+  }
+
+  /** A write failed: queue it for the retry (an outage), or reject it (a refusal). */
+  private failed(charge: PendingCharge, retry: boolean, error: unknown): WriteOutcome {
+    const message = (error as Error)?.message ?? String(error);
+    if (classifyCommitError(error) === 'refused') {
+      this.reject(charge, 'refused', message);
+      return 'rejected';
+    }
+    charge.failures = (charge.failures ?? 0) + 1;
+    this.queue(charge, retry, message);
+    return 'queued';
+  }
+
+  private reject(charge: PendingCharge, reason: RejectionReason, error: string): void {
+    this.onReject({ sessionId: charge.sessionId, micro: charge.micro, reason, error: error.slice(0, 200) });
   }
 
   private once(chargeId: string): { key: string; ttlMs: number } | undefined {
@@ -230,8 +351,9 @@ export class CostLedger {
   }
 
   /** A charge that was sent without an answer: kept under its id, re-sent as it is. */
-  private queue(charge: PendingCharge, retry: boolean, error: Error): void {
-    if (!retry) this.logger.warn(`cost ledger unreachable, ${charge.micro} µUSD queued for retry: ${error.message}`);
+  private queue(charge: PendingCharge, retry: boolean, error: string): void {
+    if (!retry) this.logger.warn(`cost ledger unreachable, ${charge.micro} µUSD queued for retry: ${error}`);
+    charge.queuedAt ??= this.clock.now();
     this.pending.set(charge.id, charge);
   }
 
@@ -240,7 +362,7 @@ export class CostLedger {
     const key = `${charge.sessionId}\u0000${charge.userKey ?? ''}\u0000${charge.part}`;
     const queued = this.unsent.get(key);
     if (queued) queued.micro += charge.micro;
-    else this.unsent.set(key, charge);
+    else this.unsent.set(key, { ...charge, queuedAt: this.clock.now() });
   }
 
   private slotRef(prefix: string, slot: number): WindowRef {

@@ -6,6 +6,7 @@ import { CostLedger } from './cost-ledger.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions, type CostSession } from './cost-sessions';
 import { CostMetrics } from './cost.metrics';
+import { LedgerGuard } from './ledger-guard.service';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
 /**
@@ -23,6 +24,7 @@ export class CostMetering {
     private readonly sessions: CostSessions,
     private readonly policy: CostPolicy,
     private readonly metrics: CostMetrics,
+    private readonly guard: LedgerGuard,
   ) {}
 
   recordResponseUsage(sessionId: string, model: string, responseId: string, usage: RealtimeResponseUsage): Promise<MeterVerdict> {
@@ -43,7 +45,8 @@ export class CostMetering {
     const session = this.sessions.get(sessionId) ?? transientSession(sessionId, now);
     if (id && !(await this.firstSight(session, `${kind}:${id}`))) return this.policy.verdict(session, now);
 
-    const priced = price();
+    // Bounded before anything counts it: an absurd report is charged what one response can cost.
+    const priced = this.guard.bounded(sessionId, price());
     this.metrics.charged(priced);
     session.meteredMicro += priced.micro;
     // Only what raises the counted spend: usage the time floor already charged is not added twice.

@@ -35,7 +35,8 @@ export class CostPolicy implements OnModuleInit {
         `${Math.round(s.maxDurationMs / 1000)} s per session, hourly cap ${formatUsd(toUsd(s.hourlyCapMicro))}, ` +
         `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}, ` +
         `time floor ${this.floor.active ? `${formatUsd(toUsd(this.floor.microPerMinute))} per connected minute` : 'off'}; ` +
-        `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (prices as of ${this.meter.pricesAsOf()})`,
+        `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (${formatUsd(this.meter.responseBound(s.realtimeModel).totalUsd)} with the model's own output limit, ` +
+        `the most any usage event is charged; prices as of ${this.meter.pricesAsOf()})`,
     );
   }
 

@@ -25,6 +25,8 @@ export interface CostSession {
   /** Last time the duration end was announced (re-announced until release), and how often. */
   durationEndSentAt?: number;
   durationEndsSent: number;
+  /** Its call can be neither hung up nor metered: the worst case is held (CostService.unwatched). */
+  unwatched?: boolean;
 }
 
 /** The sessions this instance meters, by id. Entries go at `release()` (or when stale). */

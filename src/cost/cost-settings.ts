@@ -37,7 +37,7 @@ export const COST_SETTINGS = Symbol('COST_SETTINGS');
 
 const HOLD_MARGIN_MS = 5 * 60_000;
 /** OpenAI ends a Realtime call after 60 minutes whatever we configure. */
-const OPENAI_MAX_CALL_MS = 60 * 60_000;
+export const OPENAI_MAX_CALL_MS = 60 * 60_000;
 
 export function buildCostSettings(cost: ConfigType<typeof costConfig>, realtime: ConfigType<typeof realtimeConfig>): CostSettings {
   return {

@@ -5,6 +5,7 @@ import { CostLedger } from './cost-ledger.service';
 import { CostPolicy } from './cost-policy.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { FloorCharges } from './floor-charges.service';
+import { LedgerGuard } from './ledger-guard.service';
 
 /** Duration checks: a session ends within this long of its limit. */
 const WATCHDOG_MS = 250;
@@ -28,6 +29,7 @@ export class CostTimers implements OnModuleInit, OnModuleDestroy {
     private readonly watchdog: DurationWatchdog,
     private readonly policy: CostPolicy,
     private readonly floor: FloorCharges,
+    private readonly guard: LedgerGuard,
   ) {}
 
   onModuleInit(): void {
@@ -50,6 +52,7 @@ export class CostTimers implements OnModuleInit, OnModuleDestroy {
     if (this.policy.enforced) await this.breaker.poll();
     const hourlyMicro = await this.ledger.flush().catch(() => undefined);
     if (hourlyMicro !== undefined) await this.policy.checkSpend(hourlyMicro);
+    this.guard.reportBacklog();
     if (this.polls++ % GAUGE_EVERY_POLLS === 0) await this.admission.acceptance();
   }
 }

@@ -4,6 +4,7 @@ import { costConfig } from '../config/cost.config';
 import { realtimeConfig } from '../config/realtime.config';
 import { COST_PARTICIPANT } from '../common/session-lifecycle';
 import { SESSION_COST } from '../common/session-ports';
+import { ChargeBound } from './charge-bound';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
@@ -12,14 +13,17 @@ import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
 import { CostTimers } from './cost-timers.service';
 import { FloorCharges } from './floor-charges.service';
-import { buildCostSettings, COST_SETTINGS } from './cost-settings';
+import { buildCostSettings, COST_SETTINGS, type CostSettings } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
 import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
+import { LedgerGuard } from './ledger-guard.service';
+import { LEDGER_METRIC_PROVIDERS, LedgerMetrics } from './ledger.metrics';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from '../common/price-table';
 import { SpendFloor } from './spend-floor';
+import { UnwatchedCalls } from './unwatched-calls.service';
 import { UsageMeter } from './usage-meter';
 
 /**
@@ -37,9 +41,14 @@ import { UsageMeter } from './usage-meter';
     { provide: COST_SETTINGS, inject: [costConfig.KEY, realtimeConfig.KEY], useFactory: buildCostSettings },
     ...COST_METRIC_PROVIDERS,
     CostMetrics,
+    ...LEDGER_METRIC_PROVIDERS,
+    LedgerMetrics,
     PriceBook,
     UsageMeter,
+    { provide: ChargeBound, inject: [UsageMeter, COST_SETTINGS], useFactory: (meter: UsageMeter, settings: CostSettings) => ChargeBound.forModel(meter, settings.realtimeModel) },
     CostLedger,
+    LedgerGuard,
+    UnwatchedCalls,
     CostSessions,
     CircuitBreaker,
     DurationWatchdog,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ADMITTED, refuse } from '../common/gate-decision';
-import type { AdmissionDecision, AdmissionPhase, SessionParticipant, SessionTicket } from '../common/session-lifecycle';
+import type { AdmissionDecision, AdmissionPhase, SessionOutcome, SessionParticipant, SessionTicket } from '../common/session-lifecycle';
 import { SESSION_COST, type SessionCost } from '../common/session-ports';
 
 /**
@@ -23,7 +23,9 @@ export class CostParticipant implements SessionParticipant {
     this.cost.started(ticket.id);
   }
 
-  ended(ticket: SessionTicket): Promise<void> {
-    return this.cost.release(ticket.id);
+  async ended(ticket: SessionTicket, outcome?: SessionOutcome): Promise<void> {
+    if (!outcome?.callOver) return this.cost.release(ticket.id);
+    // The call outlives the session (its hang-up failed): release once it is over.
+    void outcome.callOver.then(({ abandoned }) => this.cost.release(ticket.id, { keepWorstCase: abandoned }));
   }
 }

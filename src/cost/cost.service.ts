@@ -8,6 +8,7 @@ import { CostLedger } from './cost-ledger.service';
 import { CostMetering } from './cost-metering.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
+import { UnwatchedCalls } from './unwatched-calls.service';
 
 /**
  * The cost module's face to the realtime module (the SESSION_COST port): admission, the start of
@@ -26,6 +27,7 @@ export class CostService implements SessionCost {
     private readonly ledger: CostLedger,
     private readonly policy: CostPolicy,
     private readonly metering: CostMetering,
+    private readonly unwatchedCalls: UnwatchedCalls,
   ) {}
 
   async admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision> {
@@ -60,14 +62,20 @@ export class CostService implements SessionCost {
     return this.metering.recordBackendUsage(sessionId, usage);
   }
 
-  async release(sessionId: string): Promise<void> {
+  async release(sessionId: string, options: { keepWorstCase?: boolean } = {}): Promise<void> {
     const session = this.sessions.remove(sessionId);
     if (!session?.reserved) return;
+    // The call may still be running unmetered: its worst-case hold expires at the call's limit.
+    if (session.unwatched && options.keepWorstCase) return;
     try {
       await this.ledger.releaseReservation(sessionId, session.identity?.userKey);
     } catch (error) {
       // The ledger retries it every second until it answers (and it expires by itself anyway).
       this.logger.warn(`could not release the reservation of session ${sessionId} now (will retry): ${(error as Error).message}`);
     }
+  }
+
+  unwatched(sessionId: string): Promise<void> {
+    return this.unwatchedCalls.holdWorstCase(sessionId);
   }
 }

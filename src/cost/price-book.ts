@@ -14,6 +14,8 @@ export interface ResolvedPrice {
   /** USD per minute of duration-billed audio. */
   perMinute: number;
   contextTokens: number;
+  /** The model's own output limit per response (the largest known for an unknown model). */
+  maxOutputTokens: number;
 }
 
 /** A model the price book has no price for: it cannot be charged, so it must not be used. */
@@ -35,6 +37,7 @@ export class PriceBook {
   private readonly highest: Required<TokenRates>;
   private readonly highestPerMinute: number;
   private readonly largestContext: number;
+  private readonly largestOutput: number;
   private readonly cache = new Map<string, ResolvedPrice>();
 
   constructor(@Inject(PRICE_TABLE) readonly table: PriceTable) {
@@ -43,6 +46,7 @@ export class PriceBook {
     this.highest = Object.fromEntries(RATE_KINDS.map((kind) => [kind, max((entry) => entry[kind])])) as Required<TokenRates>;
     this.highestPerMinute = max((entry) => entry.perMinute);
     this.largestContext = max((entry) => entry.contextTokens);
+    this.largestOutput = max((entry) => entry.maxOutputTokens);
   }
 
   /** Prices for `model`, resolved once per distinct id; throws UnpricedModelError for a model not in the table. */
@@ -67,6 +71,7 @@ export class PriceBook {
       rates,
       perMinute: entry.perMinute ?? this.highestPerMinute,
       contextTokens: entry.contextTokens ?? this.largestContext,
+      maxOutputTokens: entry.maxOutputTokens ?? this.largestOutput,
     };
   }
 }

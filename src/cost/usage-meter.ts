@@ -149,6 +149,15 @@ export class UsageMeter {
   }
 
   /**
+   * The dearest response the model itself allows: its context window plus its own output limit
+   * (what a browser's `response.create` with `max_output_tokens: "inf"` can reach). The bound on
+   * one usage event (ChargeBound).
+   */
+  responseBound(model: string): ResponseCeiling {
+    return this.responseCeiling(model, this.prices.resolve(model).maxOutputTokens);
+  }
+
+  /**
    * The dearest single response: a full context window re-read uncached at the dearest input
    * rate, plus `maxOutputTokens` at the dearest output rate. Usage arrives only after a
    * response, so this is how far past its budget one session can get.

@@ -5,6 +5,7 @@ import { ToolsModule } from '../tools/tools.module';
 import { SessionConnectionsService } from './connection/session-connections.service';
 import { UpgradeGate } from './connection/upgrade-gate.service';
 import { HangupRetries } from './openai/hangup-retries';
+import { HANGUP_METRIC_PROVIDERS, HangupMetrics } from './openai/hangup.metrics';
 import { OpenAiKeyParticipant } from './openai/openai-key.participant';
 import { RealtimeCallsClient } from './openai/realtime-calls.client';
 import { SidebandClient } from './openai/sideband.client';
@@ -31,6 +32,8 @@ import { VoiceSessionFactory } from './session/voice-session.factory';
     ...REALTIME_METRIC_PROVIDERS,
     RealtimeMetrics,
     RealtimeCallsClient,
+    ...HANGUP_METRIC_PROVIDERS,
+    HangupMetrics,
     HangupRetries,
     SidebandClient,
     SessionConfigFactory,

@@ -2,6 +2,10 @@ import fc from 'fast-check';
 import { REALTIME_VOICES } from '../../src/config/realtime.config';
 import type { FakeRealtimeCall } from '../fakes/openai/fake-realtime-call';
 import { LoadClient, ServerMessage, uniqueOffer } from '../reliability/support/load-client';
+import { FakeOpenAI } from '../fakes/openai/fake-openai.server';
+import { installRealtime } from '../fakes/openai/realtime.handler';
+import { installResponses } from '../fakes/openai/responses.handler';
+import { FakeOpenMeteo } from '../fakes/weather/fake-open-meteo.server';
 import { RealtimeApp, startRealtimeApp } from '../realtime/support/realtime-app';
 import { TEST_OFFER } from '../realtime/support/browser-socket';
 
@@ -28,10 +32,24 @@ type Verdict = { kind: 'invalid' } | { kind: 'start'; sdp: string; voice?: strin
 function validOffer(sdp: unknown): sdp is string {
   if (typeof sdp !== 'string' || sdp.length > 32 * 1024 || !/^v=0\r?\n/.test(sdp) || !/\r?\nm=audio /.test(sdp)) return false;
   // No control characters but tab, CR and LF (C0, DEL, C1).
-  return [...sdp].every((char) => {
+  const printable = [...sdp].every((char) => {
     const code = char.codePointAt(0)!;
     return char === '\t' || char === '\r' || char === '\n' || !(code < 0x20 || (code >= 0x7f && code <= 0x9f));
   });
+  return printable && browserShaped(sdp);
+}
+
+/** README "Messages": an audio m-line, ICE ufrag and password, a DTLS fingerprint, the data channel. */
+function browserShaped(sdp: string): boolean {
+  const lines = sdp.split(/\r?\n/);
+  const some = (pattern: RegExp) => lines.some((line) => pattern.test(line));
+  return (
+    some(/^m=audio \d+ [A-Z/]*RTP\/S?AVPF? /) &&
+    some(/^a=ice-ufrag:\S{4,256}$/) &&
+    some(/^a=ice-pwd:\S{22,256}$/) &&
+    some(/^a=fingerprint:[A-Za-z0-9-]+ [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/) &&
+    some(/^m=application \d+ [A-Z/]*DTLS\/SCTP webrtc-datachannel$/)
+  );
 }
 
 function oracle(text: string, binary: boolean): Verdict {
@@ -120,6 +138,7 @@ const anyFrames = fc.oneof(
 
 describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fixed seed)', () => {
   let env: RealtimeApp;
+  let shared: Parameters<typeof startRealtimeApp>[1] & object;
   let client: LoadClient | undefined;
   let used = 0;
   let live = false;
@@ -129,11 +148,16 @@ describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fi
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
+    // Canned answers: noise in a synthetic offer must not make the fake start a werift peer.
+    const fake = await FakeOpenAI.start();
+    shared = { fake, realtime: installRealtime(fake, { answer: 'canned' }), responses: installResponses(fake), weather: await FakeOpenMeteo.start() };
     env = await startRealtimeApp({ LOG_LEVEL: 'fatal', RATE_LIMIT_WEBSOCKET: '1000000/minute', COST_PROTECTION_SESSION_RESERVATION_USD: '0.001', COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD: '100000', COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD: '200000' });
   });
   afterAll(async () => {
     await retire();
     await env.close();
+    await shared.realtime.closeAll();
+    await Promise.all([shared.fake.stop(), shared.weather.stop()]);
     process.off('unhandledRejection', onUnhandled);
   });
 

@@ -54,6 +54,26 @@ describe('/session cost limits, in memory', () => {
     });
   });
 
+  describe('cost.updated cadence', () => {
+    let env: RealtimeApp;
+    beforeAll(async () => (env = await startRealtimeApp({ COST_PROTECTION_MAX_SESSION_COST_USD: '100' })));
+    afterAll(() => env.close());
+
+    it('reports a burst of 30 usage events in at most a few messages, the last one carrying the total of all 30', async () => {
+      const { browser, call } = await env.startSession();
+      const before = browser.of('cost.updated').length;
+      for (let i = 0; i < 30; i++) call.responseDone(usageCosting(0.0024) as Record<string, unknown>);
+      await waitFor(() => (browser.of('cost.updated').at(-1)?.sessionCostUsd as number | undefined) === 0.072, 5_000, 10);
+      const updates = browser.of('cost.updated').slice(before);
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      expect(updates.length).toBeLessThanOrEqual(4);
+      // Nothing more is coming: the latest figure is the one the browser has.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(browser.of('cost.updated').slice(before)).toHaveLength(updates.length);
+      browser.close();
+    });
+  });
+
   describe('circuit breaker', () => {
     let env: RealtimeApp;
     beforeAll(async () => {

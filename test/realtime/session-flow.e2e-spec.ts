@@ -1,3 +1,4 @@
+import { TEST_OFFER } from './support/browser-socket';
 import { responseUsage, transcriptionUsage } from '../fakes/openai/realtime-events';
 import { waitFor } from '../support/ports';
 import { metricValue as metric } from './support/metrics';
@@ -34,7 +35,7 @@ describe('/session: a whole conversation', () => {
     const startsBefore = await metric('ducke_session_starts_total');
     const endedBefore = await metric('ducke_sessions_ended_total', { reason: 'client' });
     const browser = await env.open({ headers: { 'Accept-Language': 'es-419,es;q=0.9,en;q=0.5' } });
-    browser.send({ type: 'session.start', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n', voice: 'cedar' });
+    browser.send({ type: 'session.start', sdp: TEST_OFFER, voice: 'cedar' });
     const started = await browser.next('session.started');
     const call = env.realtime.lastCall!;
 

@@ -11,6 +11,7 @@ import type { realtimeConfig } from '../../src/config/realtime.config';
 import { StatusRegistry } from '../../src/common/status-registry';
 import { MemoryStore } from '../../src/storage/memory.store';
 import type { StateStore } from '../../src/storage/state-store';
+import { ChargeBound } from '../../src/cost/charge-bound';
 import { CircuitBreaker } from '../../src/cost/circuit-breaker.service';
 import { CostAdmission } from '../../src/cost/cost-admission.service';
 import { CostLedger } from '../../src/cost/cost-ledger.service';
@@ -23,6 +24,9 @@ import { buildCostSettings, type CostSettings } from '../../src/cost/cost-settin
 import { createCostMetrics, type CostMetrics } from '../../src/cost/cost.metrics';
 import { CostService } from '../../src/cost/cost.service';
 import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
+import { LedgerGuard } from '../../src/cost/ledger-guard.service';
+import { createLedgerMetrics } from '../../src/cost/ledger.metrics';
+import { UnwatchedCalls } from '../../src/cost/unwatched-calls.service';
 import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { PriceBook } from '../../src/cost/price-book';
 import { DEFAULT_PRICE_TABLE } from '../../src/common/price-table';
@@ -64,6 +68,8 @@ export function settingsOf(overrides: Partial<CostConfig> = {}): CostSettings {
  */
 export class SwitchableStore {
   down = false;
+  /** Refuse chosen calls with this error (a store that rejects one request, not all). */
+  refuse?: (method: string, args: unknown[]) => Error | undefined;
   readonly store: StateStore;
 
   constructor(readonly inner: MemoryStore) {
@@ -73,7 +79,11 @@ export class SwitchableStore {
         const value = Reflect.get(target, property, receiver) as unknown;
         if (typeof value !== 'function') return value;
         if (property === 'subscribe' || property === 'health') return value.bind(target);
-        return (...args: unknown[]) => (this.down ? Promise.reject(new Error('connection is closed')) : value.apply(target, args));
+        return (...args: unknown[]) => {
+          if (this.down) return Promise.reject(new Error('connection is closed'));
+          const refusal = this.refuse?.(String(property), args);
+          return refusal ? Promise.reject(refusal) : value.apply(target, args);
+        };
       },
     }) as unknown as StateStore;
   }
@@ -111,10 +121,12 @@ export function wireCostModule(store: StateStore, settings: CostSettings, clock:
   const watchdog = new DurationWatchdog(settings, clock, sessions, bus, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics, status);
   const policy = new CostPolicy(settings, breaker, metrics, bus, meter, floor);
-  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics);
+  const bound = ChargeBound.forModel(meter, settings.realtimeModel);
+  const guard = new LedgerGuard(bound, ledger, breaker, createLedgerMetrics(registry));
+  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics, guard);
   const floorCharges = new FloorCharges(clock, ledger, sessions, policy, bus);
-  const service = new CostService(clock, admission, sessions, ledger, policy, metering);
-  const timers = new CostTimers(ledger, admission, breaker, watchdog, policy, floorCharges);
+  const service = new CostService(clock, admission, sessions, ledger, policy, metering, new UnwatchedCalls(settings, clock, sessions, ledger, bound));
+  const timers = new CostTimers(ledger, admission, breaker, watchdog, policy, floorCharges, guard);
   return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, metering, floorCharges, floor, service, timers };
 }
 

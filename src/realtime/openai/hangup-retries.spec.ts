@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
+import type { HangupOutcome } from './hangup-policy';
+import { classifyHangupStatus } from './hangup-policy';
 import { HangupRetries } from './hangup-retries';
+import type { HangupMetrics } from './hangup.metrics';
 import { RealtimeCallsClient } from './realtime-calls.client';
 import { RealtimeUpstreamError } from './realtime-upstream.error';
 
@@ -7,17 +10,19 @@ import { RealtimeUpstreamError } from './realtime-upstream.error';
 
 Logger.overrideLogger(false);
 
-function harness(failures: number) {
+function harness(failures: number, error = new RealtimeUpstreamError('hanging up failed with HTTP 503', 503, undefined, true)) {
   const attempts: string[] = [];
+  const outcomes: HangupOutcome[] = [];
   let left = failures;
   const calls = {
     hangup: jest.fn(async (callId: string) => {
       attempts.push(callId);
-      if (left-- > 0) throw new RealtimeUpstreamError('hanging up failed with HTTP 503', 503, undefined, true);
+      if (left-- > 0) throw error;
       return 'hung_up' as const;
     }),
   } as unknown as RealtimeCallsClient;
-  return { retries: new HangupRetries(calls), attempts };
+  const metrics = { settled: (outcome: HangupOutcome) => outcomes.push(outcome), unwatched: () => undefined } as unknown as HangupMetrics;
+  return { retries: new HangupRetries(calls, metrics), attempts, outcomes };
 }
 
 async function advance(ms: number): Promise<void> {
@@ -45,16 +50,41 @@ describe('HangupRetries', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('slows to every 30 s after a minute and gives up after an hour', async () => {
-    const { retries, attempts } = harness(Infinity);
-    retries.add('rtc_2');
+  it('slows to every 30 s after a minute and gives up after 5 minutes, counted and told', async () => {
+    const { retries, attempts, outcomes } = harness(Infinity);
+    const told: HangupOutcome[] = [];
+    retries.add('rtc_2', (outcome) => told.push(outcome));
     await advance(60_000);
     const inFirstMinute = attempts.length;
     expect(inFirstMinute).toBe(12);
     await advance(60_000);
     expect(attempts.length - inFirstMinute).toBe(2);
-    await advance(60 * 60_000);
+    await advance(3 * 60_000 - 1_000);
+    expect(retries.size).toBe(1);
+    await advance(31_000);
     expect(retries.size).toBe(0);
+    expect({ told, outcomes }).toEqual({ told: ['given_up'], outcomes: ['given_up'] });
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('stops at once when the hang-up is refused (401/403), and when the call is known ended some other way', async () => {
+    const { retries, outcomes } = harness(Infinity, new RealtimeUpstreamError('hanging up failed with HTTP 401', 401, 'invalid_api_key', false));
+    const told: HangupOutcome[] = [];
+    retries.add('rtc_3', (outcome) => told.push(outcome));
+    await advance(5_000);
+    expect(told).toEqual(['refused']);
+    retries.add('rtc_4', (outcome) => told.push(outcome));
+    retries.forget('rtc_4');
+    await advance(10_000);
+    expect(told).toEqual(['refused']);
+    expect(outcomes).toEqual(['refused', 'already_ended']);
+    expect(retries.size).toBe(0);
+  });
+
+  it('reads hang-up answers: done on success and on any 4xx but 401/403/429; retried on 429 and 5xx', () => {
+    expect([200, 204].map(classifyHangupStatus)).toEqual(['hung_up', 'hung_up']);
+    expect([400, 404, 409, 410, 422].map(classifyHangupStatus)).toEqual(Array(5).fill('already_ended'));
+    expect([429, 500, 502, 503].map(classifyHangupStatus)).toEqual(Array(4).fill('retry'));
+    expect([401, 403].map(classifyHangupStatus)).toEqual(['refused', 'refused']);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { openaiConfig } from '../../config/openai.config';
 import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import { classifyHangupStatus } from './hangup-policy';
 import { readOpenAiError, RealtimeUpstreamError } from './realtime-upstream.error';
 
 export interface CreatedCall {
@@ -69,7 +70,11 @@ export class RealtimeCallsClient {
     return { callId, answer };
   }
 
-  /** POST /realtime/calls/{id}/hangup; a call OpenAI no longer knows counts as ended. */
+  /**
+   * POST /realtime/calls/{id}/hangup. A call OpenAI no longer knows (any 4xx but 401/403/429,
+   * hangup-policy.ts) counts as ended; network errors, 5xx and 429 are retried; 401/403 throws
+   * at once (not retryable: the key may not hang up).
+   */
   async hangup(callId: string): Promise<HangupResult> {
     let lastError: RealtimeUpstreamError | undefined;
     for (let attempt = 0; attempt <= HANGUP_RETRY_DELAYS_MS.length; attempt++) {
@@ -81,14 +86,19 @@ export class RealtimeCallsClient {
           signal: AbortSignal.timeout(HANGUP_TIMEOUT_MS),
           redirect: 'error',
         });
-        if (response.ok) {
+        const answer = classifyHangupStatus(response.status);
+        if (answer === 'hung_up') {
           await response.arrayBuffer().catch(() => undefined);
           return 'hung_up';
         }
         const { code, message } = await readOpenAiError(response);
-        if (response.status === 404) return 'already_ended';
-        lastError = RealtimeUpstreamError.fromStatus('hanging up', response.status, code, message);
-        if (!lastError.retryable) break;
+        if (answer === 'already_ended') {
+          this.logger.log(`hang-up of ${callId} answered ${response.status}${code ? ` (${code})` : ''}: the call is over`);
+          return 'already_ended';
+        }
+        const failure = RealtimeUpstreamError.fromStatus('hanging up', response.status, code, message);
+        lastError = new RealtimeUpstreamError(failure.message, failure.status, failure.code, answer === 'retry');
+        if (answer === 'refused') break;
       } catch (error) {
         lastError = RealtimeUpstreamError.fromNetwork('hanging up', error);
       }

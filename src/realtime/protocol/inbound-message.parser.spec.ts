@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { parseInboundMessage } from './inbound-message.parser';
+import { browserOffer, NON_PUBLIC_CANDIDATES, PUBLIC_CANDIDATE } from './offer.spec-support';
 
-const OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
+const OFFER = browserOffer();
 const parse = (value: unknown) => parseInboundMessage(JSON.stringify(value), false);
 
 describe('parseInboundMessage', () => {
+  it('forwards an offer without its candidates for non-public addresses', () => {
+    expect(parse({ type: 'session.start', sdp: browserOffer([NON_PUBLIC_CANDIDATES[3], PUBLIC_CANDIDATE]) })).toMatchObject({ ok: true, message: { sdp: OFFER } });
+  });
+
   it('accepts the three contract messages', () => {
     expect(parse({ type: 'session.start', sdp: OFFER })).toMatchObject({ ok: true, message: { type: 'session.start', sdp: OFFER } });
     expect(parse({ type: 'session.start', sdp: OFFER, voice: 'cedar' })).toMatchObject({ ok: true, message: { voice: 'cedar' } });
@@ -28,6 +33,7 @@ describe('parseInboundMessage', () => {
     ['a constructor key', () => parseInboundMessage('{"type":"session.stop","constructor":"x"}', false)],
     ['an offer that is not SDP', () => parse({ type: 'session.start', sdp: 'hello' })],
     ['an offer without audio', () => parse({ type: 'session.start', sdp: 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\n' })],
+    ['a trivial offer (no ICE, fingerprint or data channel)', () => parse({ type: 'session.start', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n' })],
     ['an offer over the size cap', () => parse({ type: 'session.start', sdp: OFFER + 'a=x\r\n'.repeat(8_000) })],
     ['an offer with control characters', () => parse({ type: 'session.start', sdp: `${OFFER}a=\u0000\r\n` })],
     ['a non-string offer', () => parse({ type: 'session.start', sdp: 5 })],

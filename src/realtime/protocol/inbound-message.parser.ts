@@ -4,6 +4,7 @@ import type { SessionClientMessageType } from '../../common/session-wire';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
+import { checkOffer } from './sdp-offer.validator';
 import type { ErrorCode } from './server-messages';
 
 // Browser → server messages of /session (docs/protocol.md): one DTO per type, validated with
@@ -60,6 +61,12 @@ export function parseInboundMessage(data: Buffer | string, isBinary: boolean): P
   if (errors.length) {
     const onlyVoice = errors.every((error) => error.property === 'voice');
     return refuse(describe(errors), onlyVoice ? 'invalid_voice' : 'bad_message');
+  }
+  if (dto instanceof SessionStartDto) {
+    // A plausible browser offer, minus candidates for addresses off the internet (sdp-offer.validator.ts).
+    const offer = checkOffer(dto.sdp);
+    if (!offer.ok) return refuse(offer.problem);
+    dto.sdp = offer.sdp;
   }
   return { ok: true, message: dto };
 }

@@ -1,13 +1,13 @@
 import type { Logger } from '@nestjs/common';
 import type { ConversationItemInputAudioTranscriptionCompletedEvent, RealtimeResponse } from 'openai/resources/realtime/realtime';
-import type { BackendUsage, MeterVerdict, SessionCost, SessionEndReason } from '../../common/session-ports';
-import type { ServerMessage } from '../protocol/server-messages';
+import type { BackendUsage, CostUpdate, MeterVerdict, SessionCost, SessionEndReason } from '../../common/session-ports';
 
 export interface SessionMeteringPort {
   readonly sessionId: string;
   /** Verdicts are acted on only while the call is live. */
   live(): boolean;
-  notify(message: ServerMessage, droppable: boolean): void;
+  /** A new figure for the browser (sent at the cost.updated cadence). */
+  costUpdate(update: CostUpdate): void;
   end(reason: SessionEndReason): void;
   logger: Logger;
 }
@@ -54,7 +54,7 @@ export class SessionMetering {
       return;
     }
     if (!this.port.live()) return;
-    this.port.notify({ type: 'cost.updated', ...verdict.update }, true);
+    this.port.costUpdate(verdict.update);
     if (verdict.end) this.port.end(verdict.reason);
   }
 }

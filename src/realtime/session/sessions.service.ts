@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EnforcementBus } from '../../common/enforcement-bus';
-import type { EnforcementEvent, SessionEndReason } from '../../common/session-ports';
+import { SESSION_COST, type EnforcementEvent, type SessionCost, type SessionEndReason } from '../../common/session-ports';
 import { realtimeConfig } from '../../config/realtime.config';
 import { HangupRetries } from '../openai/hangup-retries';
 import { CloseCode } from '../protocol/close-codes';
@@ -44,6 +44,8 @@ export interface SessionOwner extends SessionClient {
 export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
   private readonly sessions = new Map<string, VoiceSession>();
+  /** Ended sessions whose call is still watched because its hang-up failed (HangupWatch). */
+  private readonly unconfirmed = new Map<string, VoiceSession>();
   private stopListening?: () => void;
   /** Set on shutdown: new connections (UpgradeGate) and sessions are refused. */
   draining = false;
@@ -54,6 +56,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly bus: EnforcementBus,
     private readonly hangupRetries: HangupRetries,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
+    @Inject(SESSION_COST) private readonly cost: SessionCost,
   ) {}
 
   onModuleInit(): void {
@@ -101,7 +104,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       owner.close(CloseCode.TryAgainLater, 'server restarting');
       return;
     }
-    const session = this.factory.create(owner, voice ?? this.config.voice, { hangupLater: (callId) => this.hangupRetries.add(callId) });
+    const session = this.factory.create(owner, voice ?? this.config.voice, {
+      hangupLater: (callId, onSettled) => this.hangupRetries.add(callId, onSettled),
+      forgetHangup: (callId) => this.hangupRetries.forget(callId),
+      callUnwatched: (callId) => this.hangupRetries.unwatched(callId),
+    });
     owner.session = session;
     this.sessions.set(session.id, session);
     void session.finished.then((outcome) => this.forget(session, outcome));
@@ -123,6 +130,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.draining = true;
+    await this.holdUnconfirmed();
     if (!this.sessions.size) return;
     this.logger.log(`draining ${this.sessions.size} session(s)${signal ? ` (${signal})` : ''}`);
     const ended = Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'shutdown')));
@@ -142,8 +150,24 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     for (const id of ids) void this.end(id, event.reason);
   }
 
+  /**
+   * Calls whose hang-up OpenAI has not confirmed can no longer be metered once this process is
+   * gone: hold their worst case against the cap (it expires at the calls' own limit).
+   */
+  private async holdUnconfirmed(): Promise<void> {
+    const calls = [...this.unconfirmed.values()].filter((session) => session.callUnconfirmed);
+    if (!calls.length) return;
+    this.logger.error(`${calls.length} call(s) still not confirmed hung up at shutdown: holding their worst case against the hourly cap`);
+    await Promise.all(calls.map((session) => this.cost.unwatched(session.id)));
+  }
+
   /** After the end: every participant settles (reservation, token watch, metrics), then forget. */
   private async forget(session: VoiceSession, outcome: SessionOutcome): Promise<void> {
+    if (outcome.callOver) {
+      // Its call outlives it (the hang-up failed): kept apart until OpenAI confirms the end.
+      this.unconfirmed.set(session.id, session);
+      void outcome.callOver.finally(() => this.unconfirmed.delete(session.id));
+    }
     try {
       await this.lifecycle.ended(session.client, outcome);
     } finally {

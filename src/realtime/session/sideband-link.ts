@@ -39,6 +39,8 @@ export class SidebandLink {
   private reattaching = false;
   private closed = false;
   private generation = 0;
+  /** Replaces handlers.onLost once the session has ended but its call may go on (keepWatching). */
+  private lostOverride?: (callGone: boolean) => void;
 
   constructor(
     readonly callId: string,
@@ -72,7 +74,23 @@ export class SidebandLink {
 
   close(): void {
     this.stopReattaching();
+    this.lostOverride = undefined;
     this.connection?.close();
+  }
+
+  /**
+   * The session is over but its hang-up did not go through: the call may go on, so keep the
+   * sideband (re-attaching it as before) to meter whatever it still spends. `onLost` is told when
+   * it is gone for good instead of the session's handler.
+   */
+  keepWatching(onLost: (callGone: boolean) => void): void {
+    this.closed = false;
+    this.lostOverride = onLost;
+    if (!this.connection?.open && !this.reattaching) void this.reattach(1006);
+  }
+
+  private lost(callGone: boolean): void {
+    (this.lostOverride ?? this.handlers.onLost)(callGone);
   }
 
   private connect(): Promise<SidebandConnection> {
@@ -89,6 +107,14 @@ export class SidebandLink {
 
   private async reattach(code: number): Promise<void> {
     this.reattaching = true;
+    try {
+      await this.reattachOnce(code);
+    } finally {
+      this.reattaching = false;
+    }
+  }
+
+  private async reattachOnce(code: number): Promise<void> {
     const deadline = Date.now() + this.policy.windowMs;
     this.logger.warn(`sideband of ${this.callId} closed (${code}); re-attaching`);
     for (const delay of this.policy.delaysMs) {
@@ -109,13 +135,13 @@ export class SidebandLink {
       } catch (error) {
         if (error instanceof SidebandAttachError && error.callGone) {
           this.reattaching = false;
-          if (!this.closed) this.handlers.onLost(true);
+          if (!this.closed) this.lost(true);
           return;
         }
         this.logger.warn(`re-attaching the sideband of ${this.callId} failed: ${(error as Error).message}`);
       }
     }
     this.reattaching = false;
-    if (!this.closed) this.handlers.onLost(false);
+    if (!this.closed) this.lost(false);
   }
 }

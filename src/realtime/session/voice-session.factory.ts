@@ -23,7 +23,7 @@ export class VoiceSessionFactory {
     return this.calls.configured;
   }
 
-  create(client: SessionClient, voice: string, hooks: Pick<VoiceSessionDeps, 'hangupLater' | 'onEnding'> = {}): VoiceSession {
+  create(client: SessionClient, voice: string, hooks: Pick<VoiceSessionDeps, 'hangupLater' | 'forgetHangup' | 'callUnwatched' | 'onEnding'> = {}): VoiceSession {
     const { lifecycle, cost, catalog, calls, sideband, configFactory } = this;
     return new VoiceSession(client, voice, { lifecycle, cost, catalog, calls, sideband, configFactory, ...hooks });
   }

@@ -1,6 +1,7 @@
 import type { AdmissionDecision, SessionTicket } from '../../common/session-lifecycle';
 import type { SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
 import type { ServerMessage } from '../protocol/server-messages';
+import type { HangupOutcome } from '../openai/hangup-policy';
 import type { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import type { SidebandClient } from '../openai/sideband.client';
 import type { SessionConfigFactory } from '../session-config/session-config.factory';
@@ -36,7 +37,11 @@ export interface VoiceSessionDeps {
   /** The session's end was decided (once, whatever decided it). */
   onEnding?(reason: SessionEndReason): void;
   /** A hang-up OpenAI did not take through its immediate retries: keep trying in the background. */
-  hangupLater?(callId: string): void;
+  hangupLater?(callId: string, onSettled: (outcome: HangupOutcome) => void): void;
+  /** The call is known to be over: stop retrying its hang-up. */
+  forgetHangup?(callId: string): void;
+  /** A call whose hang-up is pending lost its sideband too (counted). */
+  callUnwatched?(callId: string): void;
   reattach?: ReattachPolicy;
   timing?: Partial<SessionTiming>;
 }

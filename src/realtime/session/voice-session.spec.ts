@@ -4,6 +4,7 @@ import { ADMITTED, refuse } from '../../common/gate-decision';
 import type { GateDecision } from '../../common/gate-decision';
 import type { MeterVerdict, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
 import type { ServerMessage } from '../protocol/server-messages';
+import type { HangupOutcome } from '../openai/hangup-policy';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SidebandAttachError, SidebandClient, SidebandConnection, SidebandListener } from '../openai/sideband.client';
@@ -47,6 +48,7 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
   const ended: SessionEndReason[] = [];
   const hangups: string[] = [];
   const hangupsLater: string[] = [];
+  const settleHangup: Array<(outcome: HangupOutcome) => void> = [];
   let hangupFails = false;
   const sent: Array<Record<string, unknown>> = [];
   let listener: SidebandListener | undefined;
@@ -60,6 +62,7 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     recordTranscriptionUsage: jest.fn(async (): Promise<MeterVerdict> => ({ end: false, update: { sessionCostUsd: 0.02, budgetUsd: 5 } })),
     recordBackendUsage: jest.fn(),
     release: jest.fn(async () => undefined),
+    unwatched: jest.fn(async () => undefined),
   };
   const catalog: ToolCatalog = {
     definitions: () => [{ type: 'function', name: 'get_current_weather', description: 'w', parameters: {} }],
@@ -103,7 +106,11 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     sideband,
     configFactory,
     onEnding: (reason: SessionEndReason) => ended.push(reason),
-    hangupLater: (callId: string) => hangupsLater.push(callId),
+    hangupLater: (callId: string, onSettled: (outcome: HangupOutcome) => void) => {
+      hangupsLater.push(callId);
+      settleHangup.push(onSettled);
+    },
+    forgetHangup: jest.fn(),
     reattach: { delaysMs: [0], windowMs: 1_000 },
     timing: { voiceConfirmMs: 200, hangupWaitMs: 200 },
   };
@@ -117,6 +124,8 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     sent,
     hangups,
     hangupsLater,
+    settleHangup: (outcome: HangupOutcome) => settleHangup.shift()?.(outcome),
+    forgetHangup: deps.forgetHangup,
     failHangups: () => (hangupFails = true),
     ended,
     gates,
@@ -286,5 +295,56 @@ describe('VoiceSession', () => {
     expect(h.ended).toEqual(['budget_exceeded']);
     expect(h.hangups).toEqual(['rtc_1']);
     expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'budget_exceeded' }]);
+  });
+
+  it('keeps metering a call whose hang-up failed, holds the reservation, and lets go once the hang-up is confirmed', async () => {
+    const h = harness();
+    await h.session.start(OFFER);
+    h.failHangups();
+    const outcome = await h.session.end('client');
+    let over: { abandoned: boolean } | undefined;
+    void outcome.callOver?.then((value) => (over = value));
+    // The browser is told at once; the call may still be live: its usage still counts.
+    expect(h.browser.of('session.ended')).toHaveLength(1);
+    h.emit({ type: 'response.done', response: { id: 'resp_after', usage: { output_tokens: 10 } } });
+    await flush();
+    expect(h.cost.recordResponseUsage).toHaveBeenCalledWith('sess-1', 'gpt-realtime-2', 'resp_after', { output_tokens: 10 });
+    expect(h.browser.of('cost.updated')).toHaveLength(0); // nobody to tell
+    expect(over).toBeUndefined();
+    expect(h.session.callUnconfirmed).toBe(true);
+    h.settleHangup('hung_up');
+    await flush();
+    expect(over).toEqual({ abandoned: false });
+    expect(h.session.callUnconfirmed).toBe(false);
+    expect(h.cost.unwatched).not.toHaveBeenCalled();
+  });
+
+  it('holds the worst case when the sideband is lost too, and abandons the call once the hang-up is given up', async () => {
+    const h = harness();
+    await h.session.start(OFFER);
+    h.failHangups();
+    const outcome = await h.session.end('client');
+    let over: { abandoned: boolean } | undefined;
+    void outcome.callOver?.then((value) => (over = value));
+    (h.sideband.attach as jest.Mock).mockRejectedValue(new SidebandAttachError('refused', 503, false));
+    (h.session as unknown as { link: { connection: SidebandConnection } }).link.connection.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(h.cost.unwatched).toHaveBeenCalledWith('sess-1');
+    expect(over).toBeUndefined(); // the hang-up may still be confirmed
+    h.settleHangup('given_up');
+    await flush();
+    expect(over).toEqual({ abandoned: true });
+  });
+
+  it('lets go of a call whose sideband says OpenAI ended it, and stops retrying its hang-up', async () => {
+    const h = harness();
+    await h.session.start(OFFER);
+    h.failHangups();
+    const outcome = await h.session.end('client');
+    (h.sideband.attach as jest.Mock).mockRejectedValue(new SidebandAttachError('gone', 404, true));
+    (h.session as unknown as { link: { connection: SidebandConnection } }).link.connection.close();
+    expect(await outcome.callOver).toEqual({ abandoned: false });
+    expect(h.forgetHangup).toHaveBeenCalledWith('rtc_1');
+    expect(h.cost.unwatched).not.toHaveBeenCalled();
   });
 });

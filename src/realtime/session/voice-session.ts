@@ -9,6 +9,8 @@ import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SessionConfigGuard } from '../session-config/session-config.factory';
 import { ConfigWatch } from './config-watch';
 import { SessionMetering } from './session-metering';
+import { CostUpdateCoalescer } from './cost-update-coalescer';
+import { HangupWatch } from './hangup-watch';
 import { CallParts, routeSidebandEvent } from './sideband-events';
 import { DEFAULT_REATTACH, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
@@ -43,6 +45,9 @@ export class VoiceSession {
   private endRequested?: SessionEndReason;
   private liveAt = 0;
   private teardownStarted = false;
+  private readonly costUpdates: CostUpdateCoalescer;
+  /** Set when a hang-up failed: the call is still watched and metered (HangupWatch). */
+  private watch?: HangupWatch;
 
   constructor(
     readonly client: SessionClient,
@@ -51,6 +56,7 @@ export class VoiceSession {
   ) {
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.costUpdates = new CostUpdateCoalescer({ send: (update, droppable) => this.client.send({ type: 'cost.updated', ...update }, droppable) });
     const send = (event: RealtimeClientEvent) => void this.link?.send(event);
     this.voiceChange = new VoiceChange(voice, { send, notify: (message) => this.client.send(message), confirmMs: this.timing.voiceConfirmMs });
     this.tools = new ToolCalls({
@@ -75,6 +81,11 @@ export class VoiceSession {
     return this.voiceChange.voice;
   }
 
+  /** Ended for the browser, but OpenAI has not confirmed the call's end: it is still metered here. */
+  get callUnconfirmed(): boolean {
+    return this.watch?.watching ?? false;
+  }
+
   // ---- start --------------------------------------------------------------------------------
 
   /** Admission → call → sideband → session.started. Never rejects. */
@@ -88,7 +99,7 @@ export class VoiceSession {
     const sessionConfig = factory.build(this.voice, this.client.languages);
     this.metering = new SessionMetering(
       this.deps.cost,
-      { sessionId: this.id, live: () => this.live, notify: (m, d) => this.client.send(m, d), end: (r) => void this.end(r), logger: this.logger },
+      { sessionId: this.id, live: () => this.live, costUpdate: (u) => this.costUpdates.push(u), end: (r) => void this.end(r), logger: this.logger },
       { model: factory.model, transcriptionModel: factory.transcriptionModel },
     );
     const guard = new SessionConfigGuard(sessionConfig);
@@ -127,9 +138,10 @@ export class VoiceSession {
   private refuse(code: RefusalCode, message: string, retryAfterSec: number | undefined, closeCode: number): void {
     this.state = 'ended';
     this.tools.close();
+    this.costUpdates.close();
     this.client.send(errorMessage(errorCodeForRefusal(code), message, retryAfterSec));
     this.client.close(closeCode, code);
-    this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0 });
+    this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0, callOver: this.callOver() });
   }
 
   private async failStart(error: unknown): Promise<void> {
@@ -137,8 +149,8 @@ export class VoiceSession {
     const upstream = error instanceof RealtimeUpstreamError ? error : undefined;
     this.logger.error(`session ${this.id}: starting the call failed: ${(error as Error)?.message ?? String(error)}`);
     // A call that exists but cannot be watched must not run: hang it up.
-    if (this.callId) await this.hangup();
-    this.link?.close();
+    const hungUp = this.callId ? await this.hangup() : true;
+    if (hungUp) this.link?.close();
     const retryable = upstream?.retryable ?? true;
     this.refuse(
       'upstream_error',
@@ -161,7 +173,7 @@ export class VoiceSession {
 
   /** A cost update decided outside a usage event (timers: the one-minute warning). */
   costUpdate(update: { sessionCostUsd: number; budgetUsd: number; budgetWarning?: boolean; secondsLeft?: number }): void {
-    if (this.live) this.client.send({ type: 'cost.updated', ...update }, true);
+    if (this.live) this.costUpdates.push(update);
   }
 
   // ---- ending -------------------------------------------------------------------------------
@@ -186,29 +198,59 @@ export class VoiceSession {
     // Keep the socket to meter the last usage, but never re-attach from here on.
     this.link?.stopReattaching();
 
-    const hangup = reason !== 'upstream_closed' && this.callId ? this.hangup() : Promise.resolve();
+    const hangup = reason !== 'upstream_closed' && this.callId ? this.hangup() : Promise.resolve(true);
     await Promise.race([hangup, new Promise((resolve) => setTimeout(resolve, this.timing.hangupWaitMs).unref())]);
     if (this.client.open) {
+      // The latest figure waiting in the cadence goes out before the end.
+      this.costUpdates.flush();
       this.client.send({ type: 'session.ended', reason });
       this.client.close(CloseCode.Normal, reason);
     }
-    await hangup;
-    this.link?.close();
+    this.costUpdates.close();
+    // A call that did not take its hang-up keeps its sideband: HangupWatch meters it on.
+    if (await hangup) this.link?.close();
     this.state = 'ended';
     const durationSec = wasLive ? (performance.now() - this.liveAt) / 1000 : 0;
     this.logger.log(`session ${this.id} ended (${reason}) after ${durationSec.toFixed(1)} s`);
-    this.resolveFinished({ wasLive, reason, durationSec });
+    this.resolveFinished({ wasLive, reason, durationSec, callOver: this.callOver() });
   }
 
-  /** Never rejects: a hang-up that keeps failing is handed over to be retried in the background. */
-  private async hangup(): Promise<void> {
-    if (!this.callId) return;
+  /**
+   * Never rejects. True when the call is over; false when the hang-up keeps failing: it is handed
+   * over to be retried in the background, and the call stays watched and metered (HangupWatch).
+   */
+  private async hangup(): Promise<boolean> {
+    if (!this.callId) return true;
     try {
       await this.deps.calls.hangup(this.callId);
+      return true;
     } catch (error) {
       this.logger.error(`session ${this.id}: hanging up call ${this.callId} failed: ${(error as Error).message}`);
-      this.deps.hangupLater?.(this.callId);
+      this.watchCall(this.callId);
+      return false;
     }
+  }
+
+  private watchCall(callId: string): void {
+    this.watch = new HangupWatch(
+      callId,
+      this.link,
+      {
+        hangupLater: (id, onSettled) => (this.deps.hangupLater ? this.deps.hangupLater(id, onSettled) : onSettled('given_up')),
+        forgetHangup: (id) => this.deps.forgetHangup?.(id),
+        unwatched: () => {
+          this.deps.callUnwatched?.(callId);
+          return this.deps.cost.unwatched(this.id);
+        },
+      },
+      this.logger,
+    );
+    this.watch.start();
+  }
+
+  /** For the outcome: when the call itself is over, if that is later than the session's end. */
+  private callOver(): Promise<{ abandoned: boolean }> | undefined {
+    return this.watch?.settled.then((settlement) => ({ abandoned: settlement === 'abandoned' }));
   }
 
   /** What acts on the sideband's events once the call exists. */

@@ -23,9 +23,12 @@ export interface WebRtcPeerHandlers {
   onClosed(): void;
 }
 
-/** True when the offer is a real WebRTC offer (ICE credentials and a DTLS fingerprint). */
+/** The session name (`s=`) of the tests' synthetic offers: browser-shaped, but no peer behind them. */
+export const SYNTHETIC_OFFER_NAME = 'ducke-synthetic-offer';
+
+/** True when the offer is a real WebRTC offer (ICE credentials and a DTLS fingerprint, not marked synthetic). */
 export function isWebRtcOffer(sdp: string): boolean {
-  return /^a=ice-ufrag:/m.test(sdp) && /^a=fingerprint:/m.test(sdp) && /^m=/m.test(sdp);
+  return /^a=ice-ufrag:/m.test(sdp) && /^a=fingerprint:/m.test(sdp) && /^m=/m.test(sdp) && !new RegExp(`^s=${SYNTHETIC_OFFER_NAME}\\r?$`, 'm').test(sdp);
 }
 
 export async function answerWithWerift(offer: string, handlers: WebRtcPeerHandlers): Promise<WebRtcPeer> {

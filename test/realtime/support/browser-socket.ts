@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import { SYNTHETIC_OFFER_NAME } from '../../fakes/openai/webrtc-answerer';
 
 // A browser's /session WebSocket, as the page would open it: Origin set to the page's own
 // origin unless told otherwise, JSON text frames, every server message kept in order.
@@ -109,17 +110,34 @@ export class BrowserSocket {
   }
 }
 
-/** A synthetic but well-formed offer (protocol tests that need no real WebRTC). */
+/**
+ * A synthetic offer shaped like a browser's (audio, ICE credentials, a DTLS fingerprint, the data
+ * channel, one public host candidate), for protocol tests that need no real WebRTC. Its session
+ * name marks it synthetic, so the fake OpenAI answers it with a canned SDP instead of a werift peer.
+ */
 export const TEST_OFFER = [
   'v=0',
   'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-  's=-',
+  `s=${SYNTHETIC_OFFER_NAME}`,
   't=0 0',
-  'a=group:BUNDLE 0',
+  'a=group:BUNDLE 0 1',
+  'a=fingerprint:sha-256 3A:1F:7C:9E:22:5B:81:D4:6A:0C:E3:95:4F:B7:12:68:C9:3D:A0:5E:F1:84:2B:77:6D:19:E8:C2:40:5A:93:BF',
   'm=audio 9 UDP/TLS/RTP/SAVPF 111',
   'c=IN IP4 0.0.0.0',
+  'a=candidate:1 1 udp 2122260223 198.51.0.10 50000 typ host generation 0',
+  'a=ice-ufrag:dUcK',
+  'a=ice-pwd:quackquackquackquack1234',
+  'a=setup:actpass',
   'a=mid:0',
   'a=sendrecv',
+  'a=rtcp-mux',
   'a=rtpmap:111 opus/48000/2',
+  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+  'c=IN IP4 0.0.0.0',
+  'a=ice-ufrag:dUcK',
+  'a=ice-pwd:quackquackquackquack1234',
+  'a=setup:actpass',
+  'a=mid:1',
+  'a=sctp-port:5000',
   '',
 ].join('\r\n');

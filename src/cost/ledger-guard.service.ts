@@ -1,0 +1,53 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChargeBound } from './charge-bound';
+import { CircuitBreaker } from './circuit-breaker.service';
+import { CostLedger, type RejectedCharge } from './cost-ledger.service';
+import { LedgerMetrics } from './ledger.metrics';
+import { formatUsd, toUsd } from './money';
+import type { PricedUsage } from './usage-meter';
+
+/**
+ * Keeps one bad usage report from breaking spend safety: every priced event is cut to what one
+ * response can cost (ChargeBound) before it reaches the ledger, and a charge the ledger rejects
+ * (refused by the store, or stuck while the ledger answers) opens the breaker — spend that
+ * cannot be counted must not go on. Both are logged and counted; the queue's size and age are
+ * exported as gauges.
+ */
+@Injectable()
+export class LedgerGuard {
+  private readonly logger = new Logger(LedgerGuard.name);
+
+  constructor(
+    readonly bound: ChargeBound,
+    private readonly ledger: CostLedger,
+    private readonly breaker: CircuitBreaker,
+    private readonly metrics: LedgerMetrics,
+  ) {
+    ledger.onRejected((rejected) => void this.rejected(rejected));
+  }
+
+  /** Export the queue's size and age (every poll). */
+  reportBacklog(): void {
+    this.metrics.backlog(this.ledger.backlog());
+  }
+
+  /** The priced event as it may be charged: at most the per-response bound. */
+  bounded(sessionId: string, priced: PricedUsage): PricedUsage {
+    const { micro, clamped } = this.bound.apply(priced.micro);
+    if (!clamped) return micro === priced.micro ? priced : { ...priced, micro };
+    this.metrics.problem('clamped');
+    this.logger.warn(
+      `session ${sessionId}: a usage report priced at ${String(priced.micro).slice(0, 24)} µUSD, more than one response can cost; ` +
+        `charged the bound ${formatUsd(toUsd(micro))}`,
+    );
+    // The token counts of such a report are no more real than its price: they are not counted.
+    return { ...priced, micro, tokens: {} };
+  }
+
+  private async rejected(rejected: RejectedCharge): Promise<void> {
+    this.metrics.problem(rejected.reason);
+    const what = rejected.reason === 'refused' ? 'refused by the ledger' : 'stuck (it keeps failing while the ledger answers)';
+    this.logger.error(`session ${rejected.sessionId}: a charge of ${formatUsd(toUsd(rejected.micro))} was ${what}: ${rejected.error}`);
+    await this.breaker.openFor(`a charge of ${formatUsd(toUsd(rejected.micro))} could not be written to the ledger`, rejected.micro);
+  }
+}
