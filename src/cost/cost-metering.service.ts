@@ -7,6 +7,7 @@ import { CostPolicy } from './cost-policy.service';
 import { CostSessions, type CostSession } from './cost-sessions';
 import { CostMetrics } from './cost.metrics';
 import { LedgerGuard } from './ledger-guard.service';
+import { UnpricedModelError } from './price-book';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
 /**
@@ -46,7 +47,7 @@ export class CostMetering {
     if (id && !(await this.firstSight(session, `${kind}:${id}`))) return this.policy.verdict(session, now);
 
     // Bounded before anything counts it: an absurd report is charged what one response can cost.
-    const priced = this.guard.bounded(sessionId, price());
+    const priced = this.priced(sessionId, price);
     this.metrics.charged(priced);
     session.meteredMicro += priced.micro;
     // Only what raises the counted spend: usage the time floor already charged is not added twice.
@@ -54,6 +55,15 @@ export class CostMetering {
     session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
     if (totals.hourlyMicro !== undefined) await this.policy.checkSpend(totals.hourlyMicro);
     return this.policy.verdict(session, this.clock.now());
+  }
+
+  private priced(sessionId: string, price: () => PricedUsage): PricedUsage {
+    try {
+      return this.guard.bounded(sessionId, price());
+    } catch (error) {
+      if (error instanceof UnpricedModelError) return this.guard.unpriced(sessionId, error);
+      throw error;
+    }
   }
 
   /** De-duplication: this instance's memory first, then the shared ledger (another process may have counted it). */

@@ -44,6 +44,18 @@ export class LedgerGuard {
     return { ...priced, micro, tokens: {} };
   }
 
+  /**
+   * A usage event naming a model the price book has no price for (configured models are checked at
+   * start-up, so this is a report from upstream naming another): nothing is guessed, it is charged
+   * the per-response bound, the most one response can cost.
+   */
+  unpriced(sessionId: string, error: Error): PricedUsage {
+    this.metrics.problem('unpriced');
+    const micro = this.bound.apply(Number.POSITIVE_INFINITY).micro;
+    this.logger.warn(`session ${sessionId}: ${error.message}; charged the bound ${formatUsd(toUsd(micro))}`);
+    return { model: 'unpriced', micro, tokens: {} };
+  }
+
   private async rejected(rejected: RejectedCharge): Promise<void> {
     this.metrics.problem(rejected.reason);
     const what = rejected.reason === 'refused' ? 'refused by the ledger' : 'stuck (it keeps failing while the ledger answers)';

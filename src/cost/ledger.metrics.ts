@@ -10,7 +10,8 @@ const QUEUED = 'ducke_cost_ledger_queued_usd';
 const QUEUE_AGE = 'ducke_cost_ledger_queue_age_seconds';
 
 /** Why a charge did not go to the ledger as priced: cut to the per-response bound, or not written at all. */
-export type ChargeProblem = 'clamped' | RejectionReason;
+/** clamped: priced above the bound; unpriced: names a model without a price; or the ledger's rejections. */
+export type ChargeProblem = 'clamped' | 'unpriced' | RejectionReason;
 
 export const LEDGER_METRIC_PROVIDERS = [
   makeCounterProvider({
