@@ -1,6 +1,7 @@
 import { validateSync, ValidationError } from 'class-validator';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
+import { UsageSeenDto } from '../dto/usage-seen.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
 import type { ErrorCode } from './server-messages';
 
@@ -11,7 +12,7 @@ import type { ErrorCode } from './server-messages';
 // type's own field list, not left to class-validator's whitelist, which lets keys named after
 // Object.prototype members (hasOwnProperty, __defineGetter__…) through.
 
-export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto;
+export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto | UsageSeenDto;
 
 export type ParseResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
 
@@ -19,6 +20,7 @@ const DTO_BY_TYPE = {
   'session.start': SessionStartDto,
   'voice.set': VoiceSetDto,
   'session.stop': SessionStopDto,
+  'usage.seen': UsageSeenDto,
 } as const;
 
 type MessageType = keyof typeof DTO_BY_TYPE;
@@ -28,6 +30,7 @@ const FIELDS: Record<MessageType, readonly string[]> = {
   'session.start': ['type', 'sdp', 'voice'],
   'voice.set': ['type', 'voice'],
   'session.stop': ['type'],
+  'usage.seen': ['type', 'responses', 'inputTokens', 'outputTokens', 'final'],
 };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

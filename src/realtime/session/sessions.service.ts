@@ -11,6 +11,7 @@ import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { SidebandClient } from '../openai/sideband.client';
 import { RealtimeMetrics } from '../realtime.metrics';
 import { SessionConfigFactory } from '../session-config/session-config.factory';
+import type { UsageReport } from './metering-tripwire';
 import { SessionClient, SessionOutcome, VoiceSession, VoiceSessionDeps } from './voice-session';
 
 /** SIGTERM must end with the process gone within 10 s; sessions get most of it. */
@@ -59,6 +60,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       end: (id, reason) => void this.end(id, reason),
       onLive: () => this.metrics.sessionStarted(),
       hangupLater: (callId) => this.hangupRetries.add(callId),
+      meteringLost: (session, loss) => {
+        this.metrics.meteringLost();
+        this.logger.error(
+          `session ${session.id} on call ${session.callId}: the page saw ${loss.browser.responses} response(s) but the sideband metered ${loss.sideband.responses} ` +
+            `(page tokens in/out ${loss.browser.inputTokens}/${loss.browser.outputTokens}, metered ${loss.sideband.inputTokens}/${loss.sideband.outputTokens}); ending the call: metering_lost`,
+        );
+      },
     };
   }
 
@@ -112,6 +120,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     if (owner.user) this.authenticator.track(session.id, owner.user);
     void session.finished.then((outcome) => this.forget(session, outcome));
     await session.start(offer);
+  }
+
+  /** usage.seen: without a conversation there is nothing to compare, so it is ignored. */
+  usageSeen(owner: SessionOwner, report: UsageReport): void {
+    owner.session?.usageSeen(report);
   }
 
   setVoice(owner: SessionOwner, voice: string): void {

@@ -7,6 +7,7 @@ import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SidebandClient, SidebandEvent } from '../openai/sideband.client';
 import { SessionConfigFactory, SessionConfigGuard } from '../session-config/session-config.factory';
+import { MeteringLoss, MeteringTripwire, UsageReport } from './metering-tripwire';
 import { DEFAULT_REATTACH, ReattachPolicy, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
 
@@ -33,6 +34,8 @@ export interface VoiceSessionDeps {
   onLive?(session: VoiceSession): void;
   /** A hang-up OpenAI did not take through its immediate retries: keep trying in the background. */
   hangupLater?(callId: string): void;
+  /** The page saw responses the sideband never metered (the session ends with metering_lost). */
+  meteringLost?(session: VoiceSession, loss: MeteringLoss): void;
   reattach?: ReattachPolicy;
   timing?: Partial<SessionTiming>;
 }
@@ -95,6 +98,7 @@ export class VoiceSession {
   private restores = 0;
   private baselineTaken = false;
   private teardownStarted = false;
+  private readonly tripwire = new MeteringTripwire((loss) => this.onMeteringLost(loss));
 
   constructor(
     readonly client: SessionClient,
@@ -234,6 +238,16 @@ export class VoiceSession {
     this.link?.send({ type: 'session.update', event_id: eventId, session: { type: 'realtime', audio: { output: { voice } } } });
   }
 
+  /** usage.seen: what the page's data channel saw, checked against what the sideband metered. */
+  usageSeen(report: UsageReport): void {
+    if (this.live || this.state === 'ending') this.tripwire.browserReport(report);
+  }
+
+  private onMeteringLost(loss: MeteringLoss): void {
+    this.deps.meteringLost?.(this, loss);
+    this.deps.end(this.id, 'metering_lost');
+  }
+
   /** A cost update decided outside a usage event (timers: the one-minute warning). */
   costUpdate(update: { sessionCostUsd: number; budgetUsd: number; budgetWarning?: boolean; secondsLeft?: number }): void {
     if (this.live) this.client.send({ type: 'cost.updated', ...update }, true);
@@ -271,6 +285,7 @@ export class VoiceSession {
     }
     await hangup;
     this.link?.close();
+    this.tripwire.close();
     this.state = 'ended';
     const durationSec = wasLive ? (performance.now() - this.liveAt) / 1000 : 0;
     this.logger.log(`session ${this.id} ended (${reason}) after ${durationSec.toFixed(1)} s`);
@@ -323,6 +338,7 @@ export class VoiceSession {
 
   private onResponseDone(response: unknown): void {
     this.tools.responseDone(response);
+    this.tripwire.sidebandResponseDone(response);
     const { id, usage, output } = (response ?? {}) as { id?: unknown; usage?: unknown; output?: unknown };
     if (Array.isArray(output) && output.some((item: { type?: unknown }) => item?.type === 'message')) this.spoke = true;
     if (typeof id === 'string' && usage && typeof usage === 'object') {

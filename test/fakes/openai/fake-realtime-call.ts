@@ -1,5 +1,6 @@
 import type { RTCDataChannel } from 'werift';
 import { WebSocket } from 'ws';
+import { BlindSideband } from './blind-sideband';
 import {
   ClientEvent,
   functionCallResponse,
@@ -56,6 +57,8 @@ export class FakeRealtimeCall {
   respondToCreate = true;
   peer?: WebRtcPeer;
   channel?: RTCDataChannel;
+  /** Set `blind.enabled` to keep browser-started responses from the sideband (blind-sideband.ts). */
+  readonly blind = new BlindSideband();
   private readonly waiters: Waiter[] = [];
 
   constructor(
@@ -98,7 +101,7 @@ export class FakeRealtimeCall {
     if (this.ended) return;
     if (event.type === 'output_audio_buffer.started' || event.type === 'response.output_audio.delta') this.spoke = true;
     const text = JSON.stringify(event);
-    for (const socket of this.sidebands) if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    if (!this.blind.hides(event)) for (const socket of this.sidebands) if (socket.readyState === WebSocket.OPEN) socket.send(text);
     if (this.channel?.readyState === 'open') this.channel.send(text);
   }
 
@@ -225,6 +228,7 @@ export class FakeRealtimeCall {
         break;
       }
       case 'response.create':
+        this.blind.requested(via);
         this.onResponseCreate(event, this);
         break;
       case 'response.cancel':

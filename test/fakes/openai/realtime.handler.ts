@@ -18,6 +18,8 @@ import { answerWithWerift, isWebRtcOffer } from './webrtc-answerer';
 export interface InstallRealtimeOptions {
   /** 'auto' (default): werift for a real WebRTC offer, canned otherwise. */
   answer?: 'auto' | 'werift' | 'canned';
+  /** Start with the blind-sideband mode on (see `blindSideband`). */
+  blindSideband?: boolean;
 }
 
 export interface CreateFailure {
@@ -60,12 +62,16 @@ export class FakeRealtime {
   refuseHangup?: number;
   /** Delay before answering a hang-up (a slow upstream during a drain). */
   hangupDelayMs = 0;
+  /** Calls created while set never show their sidebands the responses the browser starts (blind-sideband.ts). */
+  blindSideband: boolean;
   private readonly callWaiters: Array<(call: FakeRealtimeCall) => void> = [];
 
   constructor(
     readonly fake: FakeOpenAI,
     private readonly options: InstallRealtimeOptions,
-  ) {}
+  ) {
+    this.blindSideband = options.blindSideband ?? false;
+  }
 
   /** Calls in creation order. */
   get callList(): FakeRealtimeCall[] {
@@ -162,6 +168,7 @@ export class FakeRealtime {
     } else {
       call = new FakeRealtimeCall(id, offer, CANNED_ANSWER, session, createdWith);
     }
+    call.blind.enabled = this.blindSideband;
     this.calls.set(id, call);
     for (const waiter of this.callWaiters.splice(0)) waiter(call);
     res.writeHead(201, { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/${id}` });
