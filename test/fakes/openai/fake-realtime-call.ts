@@ -1,6 +1,7 @@
 import type { RTCDataChannel } from 'werift';
 import { WebSocket } from 'ws';
 import { BlindSideband } from './blind-sideband';
+import { FakeVoiceActivity, voiceFrames } from './fake-voice';
 import {
   ClientEvent,
   functionCallResponse,
@@ -59,6 +60,8 @@ export class FakeRealtimeCall {
   channel?: RTCDataChannel;
   /** Set `blind.enabled` to keep browser-started responses from the sideband (blind-sideband.ts). */
   readonly blind = new BlindSideband();
+  /** Set by FakeRealtime.voice: the model's speech travels as RTP and the microphone is "heard" (fake-voice.ts). */
+  voiceActivity?: FakeVoiceActivity;
   private readonly waiters: Waiter[] = [];
 
   constructor(
@@ -124,6 +127,7 @@ export class FakeRealtimeCall {
   /** The model speaks (audio + transcript) and reports usage. */
   speak(transcript: string, usage: Record<string, unknown> = responseUsage()): string {
     const { responseId, events } = spokenResponse(transcript, { usage });
+    if (this.voiceActivity) this.peer?.sendVoice(voiceFrames(25));
     this.emitAll(events);
     return responseId;
   }
@@ -175,6 +179,7 @@ export class FakeRealtimeCall {
     if (this.ended) return;
     this.ended = true;
     this.endedBy = by;
+    this.voiceActivity?.stop();
     for (const socket of this.sidebands) socket.close(1000, 'call ended');
     void this.peer?.close();
   }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { FakeOpenAI, RecordedRequest, sendError } from './fake-openai.server';
 import { FakeRealtimeCall } from './fake-realtime-call';
+import { FakeVoiceActivity } from './fake-voice';
 import { answerWithWerift, isWebRtcOffer } from './webrtc-answerer';
 
 // The Realtime API on the fake (openai-realtime.md §2, §3, §9.2):
@@ -20,6 +21,8 @@ export interface InstallRealtimeOptions {
   answer?: 'auto' | 'werift' | 'canned';
   /** Start with the blind-sideband mode on (see `blindSideband`). */
   blindSideband?: boolean;
+  /** Start with `voice` on. */
+  voice?: boolean;
 }
 
 export interface CreateFailure {
@@ -64,6 +67,8 @@ export class FakeRealtime {
   hangupDelayMs = 0;
   /** Calls created while set never show their sidebands the responses the browser starts (blind-sideband.ts). */
   blindSideband: boolean;
+  /** werift calls created while set send the model's voice as RTP and hear the microphone (fake-voice.ts). */
+  voice: boolean;
   private readonly callWaiters: Array<(call: FakeRealtimeCall) => void> = [];
 
   constructor(
@@ -71,6 +76,7 @@ export class FakeRealtime {
     private readonly options: InstallRealtimeOptions,
   ) {
     this.blindSideband = options.blindSideband ?? false;
+    this.voice = options.voice ?? false;
   }
 
   /** Calls in creation order. */
@@ -161,9 +167,11 @@ export class FakeRealtime {
         onChannelOpen: (channel) => holder.call?.attachChannel(channel),
         onChannelMessage: (text) => holder.call?.handleClientText('datachannel', text),
         onClosed: () => holder.call?.finish('openai'),
-      });
+        onMicrophone: (payload) => holder.call?.voiceActivity?.heard(payload),
+      }, { voice: this.voice });
       call = new FakeRealtimeCall(id, offer, peer.answer, session, createdWith);
       call.peer = peer;
+      if (this.voice) call.voiceActivity = new FakeVoiceActivity((event) => call.emit(event));
       holder.call = call;
     } else {
       call = new FakeRealtimeCall(id, offer, CANNED_ANSWER, session, createdWith);
