@@ -65,6 +65,7 @@ export const CALL_FINDINGS = [
   'voice.before_audio',
   'response.server_on_sideband',
   'response.browser_on_sideband',
+  'response.on_datachannel',
   'usage.priceable',
   'audio_buffer.on_sideband',
   'voice.after_audio',
@@ -85,6 +86,7 @@ const ASSUMPTIONS: Record<FindingId, string> = {
   'voice.before_audio': 'a voice change before the first audio is confirmed on the sideband',
   'response.server_on_sideband': 'response.done of a server-started response reaches the sideband with usage',
   'response.browser_on_sideband': 'response.done of a browser-started response reaches the sideband with usage',
+  'response.on_datachannel': "every response.done reaches the browser's data channel (the page's tripwire counts them)",
   'usage.priceable': 'usage has the token breakdown and the model is in the price book',
   'audio_buffer.on_sideband': 'output_audio_buffer.* events reach the sideband',
   'voice.after_audio': 'a voice change after the first audio is refused on the sideband',
@@ -257,6 +259,10 @@ export class CallProbe {
         this.record(id, expected, `on the sideband (${record.status}), $${record.costUsd?.toFixed(6)}`, 'pass');
       }
     }
+    const started = this.responses.filter((response) => response.id !== '(none)');
+    const onChannel = started.filter((response) => response.seenOnDatachannel).length;
+    if (!started.length) this.record('response.on_datachannel', 'response.done of both responses on the data channel', 'no response started', 'unchecked');
+    else this.record('response.on_datachannel', 'response.done of both responses on the data channel', `${onChannel} of ${started.length}`, onChannel === started.length ? 'pass' : 'fail');
     const priced = this.responses.filter((response) => response.usage);
     const known = this.deps.prices.resolve(this.model).known;
     const detailed = priced.every((response) => {

@@ -119,6 +119,7 @@ describe('npm run probe', () => {
       'sideband.attach': 'pass',
       'response.server_on_sideband': 'pass',
       'response.browser_on_sideband': 'pass',
+      'response.on_datachannel': 'pass',
       'usage.priceable': 'pass',
       'voice.before_audio': 'pass',
       'voice.after_audio': 'pass',
