@@ -145,6 +145,7 @@ describe('npm run probe', () => {
     // Both hang-ups, with what the API answered.
     expect(report.hangups.map((hangup) => hangup.status)).toEqual([200, 404]);
     expect(report.hangups[1].body).toContain('call_id_not_found');
+    expect(report.findings.find((finding) => finding.id === 'hangup.first')?.observed).toContain('sideband closed (1000)');
 
     // What the fakes saw: one call, made and hung up by the probe, five searches, one look-up.
     expect(realtime.calls.size).toBe(callsBefore + 1);
@@ -157,6 +158,22 @@ describe('npm run probe', () => {
     expect((call.peer?.micPackets ?? 0)).toBeGreaterThan(10);
     expect(responses.bodies.length - searchesBefore).toBe(5);
     expect(weather.requests.length).toBeGreaterThan(weatherBefore);
+  });
+
+  it('reports a refused call with OpenAI\'s words, leaves the call checks unchecked, and still checks the tools', async () => {
+    realtime.createFailures.push({ status: 400, message: "Unknown parameter: 'session.audio.output.speeed'.", code: 'unknown_parameter' });
+    const out = join(dir, 'refused.json');
+    const searchesBefore = responses.bodies.length;
+    const run = await probe(['--yes', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAILED: call.create');
+    const report = readReport(out);
+    const create = report.findings.find((finding) => finding.id === 'call.create')!;
+    expect(create).toMatchObject({ verdict: 'fail', observed: expect.stringContaining("Unknown parameter: 'session.audio.output.speeed'") });
+    expect(verdicts(report)).toMatchObject({ 'sideband.attach': 'unchecked', 'response.browser_on_sideband': 'unchecked', 'hangup.first': 'unchecked', 'web_search.complete': 'pass', 'weather.open-meteo': 'pass' });
+    // No call existed, so nothing was hung up; the searches ran all the same.
+    expect(report.hangups).toEqual([]);
+    expect(responses.bodies.length - searchesBefore).toBe(5);
   });
 
   it('exits non-zero naming the assumption when the sideband does not see browser-started responses', async () => {
