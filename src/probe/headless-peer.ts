@@ -47,8 +47,10 @@ export class HeadlessPeer {
     const werift = await loadWerift();
     const pc = new werift.RTCPeerConnection({
       bundlePolicy: 'max-bundle',
+      // No STUN or TURN server, like the page's `new RTCPeerConnection()`: host candidates only.
+      iceServers: [],
       iceUseIpv6: false,
-      ...(loopback ? { iceServers: [], iceInterfaceAddresses: { udp4: '127.0.0.1' }, iceAdditionalHostAddresses: ['127.0.0.1'] } : {}),
+      ...(loopback ? { iceInterfaceAddresses: { udp4: '127.0.0.1' }, iceAdditionalHostAddresses: ['127.0.0.1'] } : {}),
     });
     const microphone = new werift.MediaStreamTrack({ kind: 'audio' });
     pc.addTransceiver(microphone, { direction: 'sendrecv' });
