@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '../support/ports';
-import { axeViolations, launchChromium, PageWatch } from './support/page-browser';
+import { axeViolations, launchChromium, PageWatch, screenshot } from './support/page-browser';
 import { connect, liveCall, PageApp, startPageApp } from './support/page-app';
 
 // The metering tripwire with the real page in Chromium: the page counts response.done on its
@@ -86,6 +86,7 @@ describe('the page and the metering tripwire', () => {
     await page.locator('#announce-alert', { hasText: 'lost track of what this conversation costs' }).waitFor({ state: 'attached' });
     await waitFor(() => call.ended, 5_000);
     expect(call.endedBy).toBe('hangup');
+    await screenshot(page, 'metering-lost');
     expect(await axeViolations(page)).toEqual([]);
   });
 });
