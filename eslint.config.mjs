@@ -15,6 +15,19 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules where they pay: a promise nobody awaits or catches is how a failing Redis or
+    // OpenAI call turns into an unhandled rejection in a live server. Only the shipped code runs
+    // them (type information costs ~7 s here); tests keep the fast syntactic rules.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.spec-support.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -30,6 +30,7 @@ export class RevocationList implements OnModuleInit, OnApplicationShutdown {
   /** jti → epoch ms until which it is revoked: revocations this instance has made or heard of. */
   private readonly heard = new Map<string, number>();
   private readonly listeners = new Set<(jti: string) => void>();
+  private readonly missedListeners = new Set<() => void>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -39,12 +40,17 @@ export class RevocationList implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.store.subscribe(REVOKED_CHANNEL, (message) => this.onEvent(message));
+    this.unsubscribe = this.store.subscribe(
+      REVOKED_CHANNEL,
+      (message) => this.onEvent(message),
+      () => this.missedListeners.forEach((listener) => deliver(listener, undefined)),
+    );
   }
 
   onApplicationShutdown(): void {
     this.unsubscribe?.();
     this.listeners.clear();
+    this.missedListeners.clear();
   }
 
   /**
@@ -83,6 +89,15 @@ export class RevocationList implements OnModuleInit, OnApplicationShutdown {
   knownRevoked(jti: string): boolean {
     const until = this.heard.get(jti);
     return until !== undefined && until > this.clock.now();
+  }
+
+  /**
+   * Called when revocation events may have been missed (the event connection came back): the
+   * listener re-checks its live tokens against the store. Returns unsubscribe.
+   */
+  onEventsMissed(listener: () => void): () => void {
+    this.missedListeners.add(listener);
+    return () => this.missedListeners.delete(listener);
   }
 
   /** Called with each newly revoked jti, whichever instance revoked it; returns unsubscribe. */

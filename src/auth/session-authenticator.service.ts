@@ -49,6 +49,7 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
   private stopListening: (() => void) | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
+  private recheckAgain = false;
   private lastStoreWarningAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -61,7 +62,12 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
   ) {}
 
   onModuleInit(): void {
-    this.stopListening = this.revocations.onRevoked((jti) => this.endSessionsOf(jti, 'revoked'));
+    const stopRevoked = this.revocations.onRevoked((jti) => this.endSessionsOf(jti, 'revoked'));
+    const stopMissed = this.revocations.onEventsMissed(() => void this.recheckLiveTokens());
+    this.stopListening = () => {
+      stopRevoked();
+      stopMissed();
+    };
     if (this.settings.required && this.store.backend !== 'memory') {
       this.recheckTimer = setInterval(() => void this.recheckLiveTokens(), RECHECK_INTERVAL_MS).unref();
     }
@@ -123,11 +129,19 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
 
   /** One pass of the periodic check: every live jti read from the store; revoked ones end their sessions. */
   async recheckLiveTokens(): Promise<void> {
-    if (this.rechecking || this.sessionsByJti.size === 0) return;
+    if (this.sessionsByJti.size === 0) return;
+    if (this.rechecking) {
+      // A pass already under way may have read before the news; run one more after it.
+      this.recheckAgain = true;
+      return;
+    }
     this.rechecking = true;
     try {
-      // isRevoked() announces a newly found revocation to onRevoked, which ends the sessions.
-      await Promise.all([...this.sessionsByJti.keys()].map((jti) => this.revocations.isRevoked(jti).catch(() => false)));
+      do {
+        this.recheckAgain = false;
+        // isRevoked() announces a newly found revocation to onRevoked, which ends the sessions.
+        await Promise.all([...this.sessionsByJti.keys()].map((jti) => this.revocations.isRevoked(jti).catch(() => false)));
+      } while (this.recheckAgain);
     } finally {
       this.rechecking = false;
     }

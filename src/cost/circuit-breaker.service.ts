@@ -44,11 +44,18 @@ export class CircuitBreaker {
     private readonly metrics: CostMetrics,
   ) {}
 
-  /** Listen for openings announced by any instance; returns the function that stops listening. */
+  /**
+   * Listen for openings announced by any instance; returns the function that stops listening.
+   * Announcements missed while the event connection was away are picked up from the record.
+   */
   listen(): () => void {
-    return this.store.subscribe(CHANNEL, (message) => {
-      if (isBreakerRecord(message)) this.learn(message);
-    });
+    return this.store.subscribe(
+      CHANNEL,
+      (message) => {
+        if (isBreakerRecord(message)) this.learn(message);
+      },
+      () => void this.poll(),
+    );
   }
 
   /** Open as far as this instance knows, without asking the store. */

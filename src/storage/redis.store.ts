@@ -42,6 +42,10 @@ export class RedisStore implements StateStore {
   private readonly subscriber: Redis;
   private readonly prefix: string;
   private readonly handlers = new Map<string, Set<MessageHandler>>();
+  /** Called after each (re)connection of the event connection, once its subscriptions are confirmed. */
+  private readonly missedListeners = new Set<() => void>();
+  /** SUBSCRIBE commands not yet acknowledged. */
+  private readonly pendingSubscriptions = new Set<Promise<unknown>>();
   private readonly probe: NodeJS.Timeout;
   private lastFailure: string | undefined = 'not connected yet';
   private closing = false;
@@ -73,6 +77,7 @@ export class RedisStore implements StateStore {
     this.client.on('close', () => this.markFailed('connection closed'));
     this.subscriber.on('error', () => undefined); // state is tracked on the main client
     this.subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
+    this.subscriber.on('ready', () => void this.confirmAfterConnect());
     this.probe = setInterval(() => void this.ping(), options.healthProbeMs ?? 1_000).unref();
   }
 
@@ -156,22 +161,38 @@ export class RedisStore implements StateStore {
     await this.run(() => this.client.publish(this.channel(channel), JSON.stringify(message)));
   }
 
-  subscribe(channel: string, handler: MessageHandler): () => void {
+  subscribe(channel: string, handler: MessageHandler, onMissed?: () => void): () => void {
     const name = this.channel(channel);
     let set = this.handlers.get(name);
     if (!set) {
       set = new Set();
       this.handlers.set(name, set);
-      this.subscriber.subscribe(name).catch((error: Error) => this.logger.warn(`subscribe ${channel} failed: ${error.message}`));
+      this.pending(this.subscriber.subscribe(name)).catch((error: Error) => this.logger.warn(`subscribe ${channel} failed: ${error.message}`));
     }
     set.add(handler);
+    const missed = onMissed && (() => onMissed());
+    if (missed) this.missedListeners.add(missed);
     return () => {
       set.delete(handler);
+      if (missed) this.missedListeners.delete(missed);
       if (set.size === 0) {
         this.handlers.delete(name);
         this.subscriber.unsubscribe(name).catch(() => undefined);
       }
     };
+  }
+
+  async subscriptionsReady(timeoutMs: number): Promise<boolean> {
+    const pending = [...this.pendingSubscriptions];
+    if (pending.length === 0) return this.handlers.size === 0 || this.subscriber.status === 'ready';
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const confirmed = Promise.allSettled(pending).then(() => this.subscriber.status === 'ready');
+    try {
+      return await Promise.race([confirmed, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   health(): StoreHealth {
@@ -195,9 +216,36 @@ export class RedisStore implements StateStore {
     this.closing = true;
     clearInterval(this.probe);
     this.handlers.clear();
+    this.missedListeners.clear();
     // disconnect(), not quit(): quit waits for a reply a frozen Redis never sends.
     this.client.disconnect();
     this.subscriber.disconnect();
+  }
+
+  /**
+   * ioredis re-sends SUBSCRIBE by itself after a reconnect but tells nobody when it is confirmed,
+   * and whatever was published during the gap is gone. Subscribing again (idempotent in Redis) and
+   * waiting for that reply orders it after the automatic one; then listeners reconcile, so nothing
+   * published before the confirmation is missed and nothing after it can be.
+   */
+  private async confirmAfterConnect(): Promise<void> {
+    const channels = [...this.handlers.keys()];
+    if (channels.length === 0 || this.closing) return;
+    try {
+      await this.pending(this.subscriber.subscribe(...channels));
+    } catch (error) {
+      this.logger.warn(`re-subscribe failed: ${(error as Error).message}`);
+      return;
+    }
+    for (const listener of [...this.missedListeners]) deliver(listener, undefined);
+  }
+
+  /** Track a SUBSCRIBE until Redis acknowledges it (see subscriptionsReady). */
+  private pending<T>(command: Promise<T>): Promise<T> {
+    this.pendingSubscriptions.add(command);
+    const settle = () => this.pendingSubscriptions.delete(command);
+    command.then(settle, settle);
+    return command;
   }
 
   private async ping(): Promise<void> {

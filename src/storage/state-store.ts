@@ -99,8 +99,17 @@ export interface StateStore {
 
   /** Tell every instance (this one included) about an event. Delivery is asynchronous, at most once. */
   publish(channel: string, message: unknown): Promise<void>;
-  /** Listen on a channel; returns the function that stops listening. */
-  subscribe(channel: string, handler: MessageHandler): () => void;
+  /**
+   * Listen on a channel; returns the function that stops listening. `onMissed` runs each time the
+   * event connection has (re)connected and its subscriptions are confirmed: events published while
+   * it was away are lost (pub/sub keeps nothing), so the listener reconciles from the store then.
+   */
+  subscribe(channel: string, handler: MessageHandler, onMissed?: () => void): () => void;
+  /**
+   * Resolves true once every subscription made so far is confirmed by the backend (a message
+   * published after that reaches this instance), or false after `timeoutMs`.
+   */
+  subscriptionsReady(timeoutMs: number): Promise<boolean>;
 
   health(): StoreHealth;
 }

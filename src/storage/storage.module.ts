@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { storageConfig } from '../config/storage.config';
@@ -30,10 +30,22 @@ export async function createStateStore(config: ConfigType<typeof storageConfig>,
   return store;
 }
 
-/** Closes the Redis connections (or stops the sweeper) after the servers have stopped. */
+/**
+ * Before the server listens: waits (boundedly) until the event subscriptions other modules made in
+ * onModuleInit are confirmed, so an event published the moment this instance serves reaches it.
+ * After the servers have stopped: closes the Redis connections (or stops the sweeper).
+ */
 @Injectable()
-class StoreCloser implements OnApplicationShutdown {
+class StoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+
   constructor(@InjectStore() private readonly store: StateStore) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!(await this.store.subscriptionsReady(REDIS_BOOT_WAIT_MS))) {
+      this.logger.warn('Cross-instance events are not subscribed yet; until they are, revocations and breaker openings from other instances arrive by the periodic re-check');
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.store instanceof RedisStore) await this.store.close();
@@ -49,7 +61,7 @@ class StoreCloser implements OnApplicationShutdown {
       inject: [storageConfig.KEY, Clock],
       useFactory: createStateStore,
     },
-    StoreCloser,
+    StoreLifecycle,
   ],
   exports: [STATE_STORE],
 })

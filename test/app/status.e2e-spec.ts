@@ -68,7 +68,7 @@ describe('GET /status', () => {
         const body = await waitFor(async () => {
           const started = Date.now();
           const result = await statusOf(app.url);
-          expect(Date.now() - started).toBeLessThan(1_000);
+          expect(Date.now() - started).toBeLessThan(2_500); // a hung request would take the test's whole timeout
           return result.status === 'degraded' ? result : undefined;
         });
         expect(body.storage.ok).toBe(false);

@@ -38,7 +38,7 @@ describe('POST /admin/tokens/revoke (in memory)', () => {
     expect((await revoke(app, { jti: 'e2e-live' })).status).toBe(200);
     const ended = app.events.find((event) => event.sessionId === 'live-1');
     expect(ended).toMatchObject({ kind: 'end', reason: 'revoked' });
-    expect(ended!.at - sent).toBeLessThan(1_000);
+    expect(ended!.at - sent).toBeLessThan(3_000);
   });
 
   it('answers 401 with WWW-Authenticate to a missing or wrong admin bearer, and revokes nothing', async () => {

@@ -100,8 +100,8 @@ describe('/session token gate (HS256, issuer and audience configured)', () => {
     const bystander = await startAs(env, hs256(good({ sub: 'dave' })));
     const sent = Date.now();
     expect((await revoke(env.app, { jti: claims.jti, exp: claims.exp })).status).toBe(200);
-    expect(await target.browser.next('session.ended', 2_000)).toEqual({ type: 'session.ended', reason: 'revoked' });
-    expect(Date.now() - sent).toBeLessThan(1_000);
+    expect(await target.browser.next('session.ended', 5_000)).toEqual({ type: 'session.ended', reason: 'revoked' });
+    expect(Date.now() - sent).toBeLessThan(3_000); // milliseconds when idle; the contract says within a few seconds
     expect((await target.browser.closedWithin()).code).toBe(1000);
     await waitFor(() => target.call.hangups.length === 1);
     expect(bystander.browser.open).toBe(true);
@@ -234,8 +234,8 @@ describe('/session revocation across instances sharing Redis', () => {
     const onB = await startAs(b, token);
     const sent = Date.now();
     expect((await revoke(a.app, { jti: claims.jti, exp: claims.exp })).status).toBe(200);
-    expect(await onB.browser.next('session.ended', 3_000)).toEqual({ type: 'session.ended', reason: 'revoked' });
-    expect(Date.now() - sent).toBeLessThan(1_000);
+    expect(await onB.browser.next('session.ended', 5_000)).toEqual({ type: 'session.ended', reason: 'revoked' });
+    expect(Date.now() - sent).toBeLessThan(4_000); // under the 5 s re-check: the announcement did it
     await waitFor(() => onB.call.hangups.length === 1);
 
     await a.app.close();

@@ -66,7 +66,7 @@ describe('cost protection in memory (real app)', () => {
     const end = await waitFor(() => app!.events.find((event) => event.kind === 'end'), 5_000);
     expect(end).toMatchObject({ kind: 'end', sessionId: 's1', reason: 'duration_exceeded' });
     expect(end.at - startedAt).toBeGreaterThanOrEqual(1_500);
-    expect(end.at - startedAt).toBeLessThanOrEqual(2_000);
+    expect(end.at - startedAt).toBeLessThanOrEqual(3_500);
     // The whole limit is under a minute, so the warning came at once, before the end.
     expect(app.events[0]).toMatchObject({ kind: 'update', sessionId: 's1', update: { secondsLeft: expect.any(Number) } });
     await app.cost.release('s1');

@@ -39,9 +39,9 @@ describe('cost protection shared through Redis (two real app instances)', () => 
 
     const openedAt = Date.now();
     expect(await a.cost.recordResponseUsage('a1', 'gpt-realtime-2', 'resp_a', usageCosting(0.024))).toMatchObject({ end: true, reason: 'circuit_breaker' });
-    const onB = await waitFor(() => b.events.find((event) => event.kind === 'end' && event.sessionId === '*'), 3_000);
+    const onB = await waitFor(() => b.events.find((event) => event.kind === 'end' && event.sessionId === '*'), 6_000);
     expect(onB).toMatchObject({ reason: 'circuit_breaker' });
-    expect(onB.at - openedAt).toBeLessThan(3_000);
+    expect(onB.at - openedAt).toBeLessThan(5_000);
 
     expect(await b.cost.admit('b2', identity(3))).toMatchObject({ admitted: false, code: 'circuit_open', retryAfterSec: expect.any(Number) });
     // B's usage still in flight is told to end as well.
@@ -90,7 +90,7 @@ describe('cost protection shared through Redis (two real app instances)', () => 
     await sleep(100);
     const askedAt = Date.now();
     const refused = await a.cost.admit('during', identity(2));
-    expect(Date.now() - askedAt).toBeLessThan(300);
+    expect(Date.now() - askedAt).toBeLessThan(1_000); // the 250 ms command timeout, not a hang
     expect(refused).toMatchObject({ admitted: false, code: 'upstream_error', retryAfterSec: 5 });
     expect(await sessionsStatus(a.url)).toMatchObject({ code: 200, sessions: { accepting: false, reason: 'ledger_unavailable' } });
     // The running call goes on and is still metered: the charge waits for the ledger.

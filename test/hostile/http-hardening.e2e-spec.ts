@@ -62,7 +62,7 @@ describe('HTTP hardening: many headers, huge headers, slow headers', () => {
     const request = ['GET /session HTTP/1.1', `Host: 127.0.0.1:${app.port}`, 'Upgrade: websocket', 'Connection: Upgrade', ...manyHeaders(2_000), 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', `Origin: ${app.url}`, '', ''].join('\r\n');
     expect([400, 403, 431]).toContain((await rawRequest(app.port, request)).status);
     expect(app.child.exitCode).toBeNull();
-    expect(await statusMs(app.url)).toBeLessThan(1_000);
+    expect(await statusMs(app.url)).toBeLessThan(3_000);
   });
 
   it('answers a plain request with 2,000 headers without falling over', async () => {
@@ -84,7 +84,7 @@ describe('HTTP hardening: many headers, huge headers, slow headers', () => {
       // Everyone else is served as usual, conversations included.
       const latencies: number[] = [];
       for (let i = 0; i < 10; i++) latencies.push(await statusMs(app.url));
-      expect(Math.max(...latencies)).toBeLessThan(500);
+      expect(Math.max(...latencies)).toBeLessThan(2_000); // starved would be the 10 s header timeout
       // (the upgrade is accepted; without an OpenAI key the conversation itself is then refused)
       const browser = await LoadClient.open(app.url);
       browser.terminate();

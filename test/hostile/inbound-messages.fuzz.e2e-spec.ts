@@ -5,6 +5,9 @@ import { LoadClient, ServerMessage, uniqueOffer } from '../reliability/support/l
 import { RealtimeApp, startRealtimeApp } from '../realtime/support/realtime-app';
 import { TEST_OFFER } from '../realtime/support/browser-socket';
 
+// Correctness, not speed: 10,000 runs take about a minute alone and many more on a busy machine.
+const FUZZ_TIMEOUT_MS = 900_000;
+
 // Every browser → server message type of /session fuzzed over real WebSockets into the real app
 // (fast-check, fixed seeds, 10,000 runs per type, plus 10,000 arbitrary frames): each frame gets
 // the answer an independent oracle of contract §3 predicts — the message acted on, or an `error`
@@ -233,17 +236,17 @@ describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fi
 
   it('session.start: an error for every invalid start (connection kept), a call only for valid offers and voices', async () => {
     await fc.assert(fc.asyncProperty(startFrames, (frame) => check(frame, false, false)), { numRuns: RUNS, seed: SEED });
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it('voice.set: voice.changed only for one of the ten voices, an error otherwise (connection kept)', async () => {
     await fc.assert(fc.asyncProperty(voiceFrames, (frame) => check(frame, false, true)), { numRuns: RUNS, seed: SEED + 1 });
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it('session.stop: only the exact message stops (the connection, or a conversation), an error otherwise', async () => {
     // On connections without a conversation (a conversation per run would make this the slowest
     // test by far); stopping running conversations is exercised by the other runs' clean-ups.
     await fc.assert(fc.asyncProperty(stopFrames, (frame) => check(frame, false, false)), { numRuns: RUNS, seed: SEED + 2 });
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it('usage.seen: silently taken only with whole counts 0–10⁹ and a boolean final, an error otherwise (connection kept)', async () => {
     // On connections without a conversation: a valid report there is ignored, so a large count
@@ -258,7 +261,7 @@ describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fi
       ),
       { numRuns: RUNS, seed: SEED + 3 },
     );
-  }, 300_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it('sent OpenAI only valid offers and voices, crashed nowhere, polluted nothing', async () => {
     await retire();

@@ -100,6 +100,6 @@ describe('Rate limiting while Redis fails', () => {
     expect(traffic.replies.every((reply) => reply.status === 200)).toBe(true);
     const slowest = Math.max(...traffic.replies.map((reply) => reply.ms));
     console.log(`Redis ${name}: ${traffic.replies.length} requests, slowest ${slowest} ms`);
-    expect(slowest).toBeLessThan(1_000);
+    expect(slowest).toBeLessThan(2_500); // 20-500 ms when idle; a hang would be the 30 s default
   });
 });

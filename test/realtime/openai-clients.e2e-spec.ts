@@ -168,9 +168,9 @@ describe('SidebandClient', () => {
     expect(rec.closes).toEqual([]); // a healthy sideband answers its pings
     const silenced = Date.now();
     faults.silence(realtime.calls.get(callId)!);
-    await waitFor(() => rec.closes.length === 1, 2_000, 10);
+    await waitFor(() => rec.closes.length === 1, 4_000, 10);
     expect(rec.closes).toEqual([1006]);
-    expect(Date.now() - silenced).toBeLessThan(600);
+    expect(Date.now() - silenced).toBeLessThan(2_000); // a missed heartbeat, not the socket's own timeout
     faults.release();
   });
 });

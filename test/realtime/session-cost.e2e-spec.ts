@@ -30,8 +30,8 @@ describe('/session cost limits, in memory', () => {
 
       const crossedAt = Date.now();
       call.responseDone(usageCosting(0.04) as Record<string, unknown>);
-      await waitFor(() => call.hangups.length === 1, 2_000, 5);
-      expect(call.hangups[0] - crossedAt).toBeLessThan(1_000);
+      await waitFor(() => call.hangups.length === 1, 4_000, 5);
+      expect(call.hangups[0] - crossedAt).toBeLessThan(2_500);
       const update = await browser.next('cost.updated');
       expect(update.sessionCostUsd as number).toBeGreaterThanOrEqual(0.05);
       expect(await browser.next('session.ended')).toEqual({ type: 'session.ended', reason: 'budget_exceeded' });
@@ -49,7 +49,7 @@ describe('/session cost limits, in memory', () => {
       expect(await browser.next('session.ended', 6_000)).toEqual({ type: 'session.ended', reason: 'duration_exceeded' });
       const elapsed = call.hangups[0] - liveAt;
       expect(elapsed).toBeGreaterThanOrEqual(2_900);
-      expect(elapsed).toBeLessThan(3_800);
+      expect(elapsed).toBeLessThan(5_000);
       expect((await browser.closedWithin()).code).toBe(1000);
     });
   });
@@ -130,9 +130,9 @@ describe('/session cost limits, two instances on one Redis', () => {
     const spentAt = Date.now();
     onA.call.responseDone(usageCosting(0.12) as Record<string, unknown>);
     expect(await onA.browser.next('session.ended')).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
-    expect(await onB.browser.next('session.ended', 5_000)).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
+    expect(await onB.browser.next('session.ended', 8_000)).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
     await waitFor(() => onB.call.hangups.length === 1);
-    expect(onB.call.hangups[0] - spentAt).toBeLessThan(3_000);
+    expect(onB.call.hangups[0] - spentAt).toBeLessThan(5_000);
 
     const refused = await b.open();
     refused.send({ type: 'session.start', sdp: TEST_OFFER });

@@ -179,11 +179,12 @@ describe('/session: a whole conversation', () => {
       const { browser, started, call } = await env.startSession({ offer: await peer.offer() });
       expect(started.sdp).toContain('a=ice-lite');
       await peer.accept(started.sdp as string);
-      await waitFor(() => peer.events.some((event) => event.type === 'session.created'), 10_000);
+      // ICE and DTLS between two werift peers: ~1 s alone, far more when the cores are busy.
+      await waitFor(() => peer.events.some((event) => event.type === 'session.created'), 30_000);
       // The model calls a tool: the app (sideband) runs it; the browser's channel sees the whole exchange.
       call.callFunctions([{ name: 'get_current_weather', arguments: { location: "L'Aquila" } }], { usage: responseUsage({ textOut: 30 }) });
-      await waitFor(() => peer.events.some((event) => event.type === 'conversation.item.added'), 10_000);
-      await waitFor(() => peer.events.some((event) => event.type === 'output_audio_buffer.started'), 10_000);
+      await waitFor(() => peer.events.some((event) => event.type === 'conversation.item.added'), 20_000);
+      await waitFor(() => peer.events.some((event) => event.type === 'output_audio_buffer.started'), 20_000);
       expect(call.clientEvents('conversation.item.create', 'sideband')).toHaveLength(1);
       browser.send({ type: 'session.stop' });
       await browser.closedWithin();

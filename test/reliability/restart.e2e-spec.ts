@@ -18,11 +18,11 @@ describe('restart under load (built app)', () => {
   beforeAll(async () => {
     stack = await startReliabilityStack();
   });
-  afterAll(() => stack.stop());
+  afterAll(() => stack?.stop());
 
   it('SIGTERM with 100 conversations running: all told shutdown and hung up, exit 0 within 10 s', async () => {
     const load = new ConversationLoad(stack.app.url, stack.realtime);
-    expect(await load.open(CONVERSATIONS)).toBe(CONVERSATIONS);
+    await load.openExactly(CONVERSATIONS);
     load.drive();
     const idle = await Promise.all(Array.from({ length: 5 }, () => LoadClient.open(stack.app.url)));
     await sleep(3_000);
@@ -55,7 +55,7 @@ describe('restart under load (built app)', () => {
     for (const client of idle) expect((await client.closedPromise).code).toBe(1013);
   }, 60_000);
 
-  it('a new process serves /status within 2 s of being started, its limits in force from the first request', async () => {
+  it('a new process serves /status well under 5 s after being started, its limits in force from the first request', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const started = performance.now();
@@ -69,7 +69,7 @@ describe('restart under load (built app)', () => {
       }
       console.log(`restart: /status served ${Math.round(servedAfter)} ms after the process was started`);
       expect(servedAfter).toBeGreaterThan(0);
-      expect(servedAfter).toBeLessThan(2_000);
+      expect(servedAfter).toBeLessThan(5_000); // ~0.6 s alone (npm run bench); the contract says well under 5 s
 
       // A client that has never been seen: 3 answers, then 429 — no warm-up window without limits.
       const statuses = [];

@@ -10,7 +10,22 @@ export const SOAK_TARGETS = {
   pausedClosedWithinMs: 10_000,
 };
 
-export function assertSoak(report: () => SoakReport, expected: { sessions: number }): void {
+export type SoakBounds = typeof SOAK_TARGETS;
+
+/**
+ * The bounds `npm test` holds the short soak to: the same behaviour, with the timing bounds widened
+ * so that they only tell "served" from "starved" on a busy shared machine. The targets themselves
+ * are measured and asserted by `npm run soak`.
+ */
+export const SOAK_CI_BOUNDS: SoakBounds = {
+  latencyP99Ms: 1_000,
+  rssGrowthBytes: SOAK_TARGETS.rssGrowthBytes,
+  othersP99UnderAbuseMs: 2_000,
+  pausedClosedWithinMs: 20_000,
+};
+
+export function assertSoak(report: () => SoakReport, expected: { sessions: number; bounds?: SoakBounds }): void {
+  const bounds = expected.bounds ?? SOAK_TARGETS;
   it('opens every conversation and holds them with zero unexpected closes', () => {
     const r = report();
     expect(r.openFailures).toEqual([]);
@@ -20,15 +35,15 @@ export function assertSoak(report: () => SoakReport, expected: { sessions: numbe
     expect(r.traffic.toolResults).toBeGreaterThan(0);
   });
 
-  it(`answers control messages with p99 < ${SOAK_TARGETS.latencyP99Ms} ms under load`, () => {
+  it(`answers control messages with p99 < ${bounds.latencyP99Ms} ms under load`, () => {
     const { latency } = report();
     expect(latency.count).toBeGreaterThan(expected.sessions);
-    expect(latency.p99).toBeLessThan(SOAK_TARGETS.latencyP99Ms);
+    expect(latency.p99).toBeLessThan(bounds.latencyP99Ms);
   });
 
   it('grows its RSS by less than 50 MB from the start of the hold to its end', () => {
     const { rss } = report();
-    expect(rss.holdEnd - rss.holdStart).toBeLessThan(SOAK_TARGETS.rssGrowthBytes);
+    expect(rss.holdEnd - rss.holdStart).toBeLessThan(bounds.rssGrowthBytes);
   });
 
   it('ends every conversation cleanly and hangs every call up', () => {
@@ -50,14 +65,14 @@ export function assertSoak(report: () => SoakReport, expected: { sessions: numbe
     const { paused } = report();
     if (!paused) throw new Error('the paused-reader check did not run');
     expect(paused.hungUp).toBe(true);
-    expect(paused.closedAfterMs).toBeLessThan(SOAK_TARGETS.pausedClosedWithinMs);
+    expect(paused.closedAfterMs).toBeLessThan(bounds.pausedClosedWithinMs);
     // What was in flight is bounded by the server's 256 KiB limit plus the kernel's buffers.
     expect(paused.bytesDelivered).toBeLessThan(paused.bytesProduced);
     expect(paused.rssGrowthBytes).toBeLessThan(20 * 1024 * 1024);
-    expect(paused.othersP99Ms).toBeLessThan(SOAK_TARGETS.othersP99UnderAbuseMs);
+    expect(paused.othersP99Ms).toBeLessThan(bounds.othersP99UnderAbuseMs);
   });
 
-  it('throttles and closes a client flooding 1,000 messages in a second; the others stay under 200 ms', () => {
+  it(`throttles and closes a client flooding 1,000 messages in a second; the others stay under ${bounds.othersP99UnderAbuseMs} ms`, () => {
     const { flood } = report();
     if (!flood) throw new Error('the flooding-client check did not run');
     expect(flood.outcome).toBe('closed');
@@ -65,6 +80,6 @@ export function assertSoak(report: () => SoakReport, expected: { sessions: numbe
     expect(flood.rateLimitedNotices).toBeGreaterThanOrEqual(1);
     expect(flood.reachedUpstream).toBeLessThanOrEqual(25);
     expect(flood.hungUp).toBe(true);
-    expect(flood.othersP99Ms).toBeLessThan(SOAK_TARGETS.othersP99UnderAbuseMs);
+    expect(flood.othersP99Ms).toBeLessThan(bounds.othersP99UnderAbuseMs);
   });
 }

@@ -196,7 +196,7 @@ export function stateStoreContract(name: string, setup: () => Promise<StoreUnder
         const other: unknown[] = [];
         const stop = store.subscribe(channel, (message) => received.push(message));
         const stopOther = store.subscribe(key('other'), (message) => other.push(message));
-        await sleep(100); // a Redis SUBSCRIBE takes a round trip to register
+        expect(await store.subscriptionsReady(5_000)).toBe(true);
         await store.publish(channel, { type: 'breaker.opened', until: 42 });
         await waitFor(() => received.length === 1, 2_000);
         expect(received[0]).toEqual({ type: 'breaker.opened', until: 42 });
@@ -208,6 +208,21 @@ export function stateStoreContract(name: string, setup: () => Promise<StoreUnder
         expect(received).toHaveLength(1);
       });
 
+      it('delivers a message published the moment a subscription is confirmed (no warm-up needed)', async () => {
+        // The worst moment: publish right after subscribing, as an instance that has just started
+        // would receive a revocation. Twenty fresh channels, so a race cannot pass by luck.
+        const received = new Map<string, unknown[]>();
+        for (let i = 0; i < 20; i++) {
+          const channel = key(`first-${i}`);
+          received.set(channel, []);
+          store.subscribe(channel, (message) => received.get(channel)!.push(message));
+          expect(await store.subscriptionsReady(5_000)).toBe(true);
+          await store.publish(channel, { n: i });
+        }
+        await waitFor(() => [...received.values()].every((messages) => messages.length === 1), 5_000);
+        expect([...received.values()].map((messages) => messages[0])).toEqual(Array.from({ length: 20 }, (_, n) => ({ n })));
+      });
+
       it('survives a subscriber that throws', async () => {
         const channel = key('throws');
         const received: unknown[] = [];
@@ -216,7 +231,7 @@ export function stateStoreContract(name: string, setup: () => Promise<StoreUnder
           throw new Error('handler bug');
         });
         store.subscribe(channel, (message) => received.push(message));
-        await sleep(100);
+        expect(await store.subscriptionsReady(5_000)).toBe(true);
         await store.publish(channel, 'ping');
         await waitFor(() => received.length === 1, 2_000);
         expect(spy).toHaveBeenCalled();

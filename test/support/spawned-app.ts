@@ -37,7 +37,7 @@ export async function spawnApp(env: Record<string, string> = {}, cwd = ROOT): Pr
   await waitFor(async () => {
     if (run.child.exitCode !== null) throw new Error(`app exited early:\n${run.output()}`);
     return (await fetch(`${url}/status`)).status === 200;
-  }, 15_000);
+  }, 45_000); // a second alone; a busy machine can take far longer to boot a process
   return {
     ...run,
     url,

@@ -190,7 +190,7 @@ describe('weather tools on Open-Meteo (real app, fake Open-Meteo on loopback)', 
     const elapsed = Date.now() - started;
     expect(result.outcome).toBe('upstream_error');
     expect(elapsed).toBeGreaterThanOrEqual(2_900);
-    expect(elapsed).toBeLessThan(4_500);
+    expect(elapsed).toBeLessThan(6_000);
     expect(fake.requestsTo('/v1/search')).toHaveLength(1);
   });
 
@@ -225,7 +225,7 @@ describe('weather tools on Open-Meteo (real app, fake Open-Meteo on loopback)', 
     setTimeout(() => context.abort(), 100);
     const started = Date.now();
     expect((await pending).outcome).toBe('upstream_error');
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Date.now() - started).toBeLessThan(2_500); // well before the 3 s timeout: the abort did it
   });
 
   it('records every call in ducke_tool_calls_total and the duration histogram, unknown tools as "unknown"', async () => {

@@ -118,7 +118,7 @@ describe('web_search (real app, fake OpenAI Responses API on loopback)', () => {
     setTimeout(() => context.abort(), 100);
     const started = Date.now();
     expect((await pending).outcome).toBe('upstream_error');
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Date.now() - started).toBeLessThan(2_500);
     responses.release();
   });
 
@@ -167,7 +167,7 @@ describe('web_search limits and timeout', () => {
     await expect(client.webSearch('slow question')).rejects.toBeInstanceOf(APIConnectionError);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(450);
-    expect(elapsed).toBeLessThan(2_000);
+    expect(elapsed).toBeLessThan(3_000);
     responses.release();
   });
 });

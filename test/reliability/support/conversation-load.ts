@@ -91,6 +91,12 @@ export class ConversationLoad {
     return opened;
   }
 
+  /** Open exactly `count` conversations, or fail saying why the first ones did not open. */
+  async openExactly(count: number, concurrency?: number): Promise<void> {
+    const opened = await this.open(count, concurrency);
+    if (opened !== count) throw new Error(`${opened} of ${count} conversations opened; first failures: ${this.openFailures.slice(0, 3).join(' | ')}`);
+  }
+
   /** Start the turns and probes of every open conversation (new ones join as they open). */
   drive(): void {
     if (this.ticker) return;
