@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the programs the test suite drives are installed: a real redis-server, Debian's
-# chromium (for the page tests) and promtool/prometheus (for the monitoring files). Installs them
+# chromium (for the page tests), promtool/prometheus (for the monitoring files) and script(1) (gives
+# the service a terminal in the log-format test; Debian ships it in bsdutils). Installs them
 # with apt when it can (root + apt-get); otherwise names the exact install line and fails.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

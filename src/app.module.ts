@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { ClockModule } from './common/clock';
+import { CommonModule } from './common/common.module';
 import { configRootModule } from './config/config.module';
 import { CostModule } from './cost/cost.module';
 import { HealthModule } from './health/health.module';
@@ -19,7 +19,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configRootModule(), LoggingModule, ClockModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, ToolsModule, AuthModule, RealtimeModule],
+      imports: [configRootModule(), LoggingModule, CommonModule, SecurityModule, StorageModule, HealthModule, MetricsModule, PageModule, RateLimitModule, CostModule, ToolsModule, AuthModule, RealtimeModule],
     };
   }
 }

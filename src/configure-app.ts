@@ -1,15 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
+import { QuietFrameworkLogger } from './logging/quiet-framework.logger';
 import { assignRequestId } from './logging/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
 import { SessionWsAdapter } from './realtime/session-ws.adapter';
 import { limitHttpServer } from './security/http-server-limits';
-import { ClientIdentityService } from './security/security.module';
+import { ClientIdentityService } from './security/client-identity.service';
 import { permissionsPolicy, securityHeaders } from './security/security-headers';
 
 export interface ConfigureAppOptions {
@@ -38,7 +38,7 @@ export function configureApp(app: NestExpressApplication, options: ConfigureAppO
   const security = app.get<ConfigType<typeof securityConfig>>(securityConfig.KEY);
   const identity = app.get(ClientIdentityService);
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(QuietFrameworkLogger));
   // Slow-header and oversized requests cannot hold the server (slowloris).
   limitHttpServer(app.getHttpServer());
   // First, so every response — static assets included — carries X-Request-Id and is timed.

@@ -4,9 +4,10 @@ import { buildAuthSettings, type AuthSettings } from '../../src/auth/auth-settin
 import { createAuthMetrics } from '../../src/auth/auth.metrics';
 import { RevocationList } from '../../src/auth/revocation-list.service';
 import { SessionAuthenticatorService } from '../../src/auth/session-authenticator.service';
-import { claimsAt, ecKeys, es256, hs256, rs256, rsaKeys, TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, ecKeys, es256, hs256, rs256, rsaKeys, TEST_SECRET } from '../../test/support/kit';
 import { TokenVerifier } from '../../src/auth/token-verifier.service';
 import { SystemClock } from '../../src/common/clock';
+import { EnforcementBus } from '../../src/common/enforcement-bus';
 import type { JwtAlgorithm } from '../../src/config/auth-checks';
 import { MemoryStore } from '../../src/storage/memory.store';
 import { RedisStore } from '../../src/storage/redis.store';
@@ -19,6 +20,7 @@ const ITERATIONS = 5_000;
 interface Instance {
   service: SessionAuthenticatorService;
   revocations: RevocationList;
+  bus: EnforcementBus;
 }
 
 function instance(store: StateStore, algorithm: JwtAlgorithm): Instance {
@@ -37,9 +39,10 @@ function instance(store: StateStore, algorithm: JwtAlgorithm): Instance {
   });
   const revocations = new RevocationList(store, clock, settings);
   revocations.onModuleInit();
-  const service = new SessionAuthenticatorService(settings, new TokenVerifier(settings, clock), revocations, createAuthMetrics(new Registry()), clock, store);
+  const bus = new EnforcementBus();
+  const service = new SessionAuthenticatorService(settings, new TokenVerifier(settings, clock), revocations, createAuthMetrics(new Registry()), clock, bus);
   service.onModuleInit();
-  return { service, revocations };
+  return { service, revocations, bus };
 }
 
 const upgrade = (token: string) => ({ headers: { cookie: `ducke_token=${token}` }, url: '/session' }) as unknown as IncomingMessage;
@@ -70,7 +73,7 @@ export async function authSection(): Promise<BenchRow[]> {
 
     // Instance B runs 1 000 sessions, 100 of them on the jti instance A revokes.
     const ended: number[] = [];
-    b.service.onEnforcement(() => ended.push(Date.now()));
+    b.bus.subscribe(() => ended.push(Date.now()));
     for (let i = 0; i < 1_000; i++) b.service.track(`s${i}`, { sub: `u${i}`, jti: i < 100 ? 'shared' : `j${i}`, expiresAt: now + 3_600_000 });
     const revokedAt = Date.now();
     await a.revocations.revoke('shared');

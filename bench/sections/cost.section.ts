@@ -1,18 +1,7 @@
-import { Registry } from 'prom-client';
 import { SystemClock, type Clock } from '../../src/common/clock';
-import { CircuitBreaker } from '../../src/cost/circuit-breaker.service';
-import { CostAdmission } from '../../src/cost/cost-admission.service';
-import { CostLedger } from '../../src/cost/cost-ledger.service';
-import { CostSessions } from '../../src/cost/cost-sessions';
 import { buildCostSettings } from '../../src/cost/cost-settings';
-import { createCostMetrics } from '../../src/cost/cost.metrics';
-import { CostService } from '../../src/cost/cost.service';
-import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
-import { EnforcementEvents } from '../../src/cost/enforcement-events';
-import { PriceBook } from '../../src/cost/price-book';
-import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
-import { UsageMeter } from '../../src/cost/usage-meter';
-import { StatusRegistry } from '../../src/health/status.registry';
+import type { CostService } from '../../src/cost/cost.service';
+import { wireCostModule } from '../../test/support/kit';
 import { MemoryStore } from '../../src/storage/memory.store';
 import { RedisStore } from '../../src/storage/redis.store';
 import type { StateStore } from '../../src/storage/state-store';
@@ -45,15 +34,7 @@ function costService(store: StateStore, clock: Clock): CostService {
     },
     { model: 'gpt-realtime-2', maxOutputTokens: 1024, voice: 'marin', transcriptionModel: 'gpt-4o-mini-transcribe', idleTimeoutMs: 30_000, heartbeatIntervalMs: 20_000 },
   );
-  const metrics = createCostMetrics(new Registry());
-  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
-  const sessions = new CostSessions();
-  const events = new EnforcementEvents();
-  const ledger = new CostLedger(store, settings, clock);
-  const breaker = new CircuitBreaker(store, settings, clock, events, sessions, metrics);
-  const watchdog = new DurationWatchdog(settings, clock, sessions, events, metrics);
-  const admission = new CostAdmission(settings, clock, ledger, breaker, metrics);
-  return new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, events, metrics, new StatusRegistry());
+  return wireCostModule(store, settings, clock).service;
 }
 
 /** One `response.done` as the realtime gateway reports it: price, de-duplicate, charge the ledger, decide. */

@@ -89,12 +89,12 @@ const SEARCH_RESPONSE = {
 function registryOn(store: StateStore): ToolRegistry {
   const metrics = toolMetrics();
   const limiter = new CountingLimiter();
-  const registry = new ToolRegistry({ getProviders: () => [] } as unknown as DiscoveryService, metrics.calls, metrics.duration);
-  const weather = new WeatherService(new OpenMeteoSource(new OpenMeteoClient(CONFIG, new InstantHttp(metrics.upstreamErrors))), limiter, store);
+  const registry = new ToolRegistry({ getProviders: () => [] } as unknown as DiscoveryService, limiter, metrics.calls, metrics.duration);
+  const weather = new WeatherService(new OpenMeteoSource(new OpenMeteoClient(CONFIG, new InstantHttp(metrics.upstreamErrors))), store);
   registry.register(new CurrentWeatherTool(weather));
   registry.register(new WeatherForecastTool(weather));
   const searchClient = { configured: true, model: 'gpt-5.4-mini', webSearch: async () => SEARCH_RESPONSE } as unknown as OpenAIResponsesClient;
-  registry.register(new WebSearchTool(new WebSearchService(searchClient, limiter, metrics.upstreamErrors)));
+  registry.register(new WebSearchTool(new WebSearchService(searchClient, metrics.upstreamErrors)));
   return registry;
 }
 

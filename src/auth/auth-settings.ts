@@ -36,7 +36,7 @@ export function buildAuthSettings(config: ConfigType<typeof authConfig>): AuthSe
 
 function verificationKey(config: ConfigType<typeof authConfig>): KeyObject | undefined {
   if (config.algorithm === 'HS256') {
-    // Used as its UTF-8 bytes, as every JWT library does (contract §9).
+    // Used as its UTF-8 bytes, as every JWT library does (docs/authentication.md).
     return config.secret ? createSecretKey(Buffer.from(config.secret, 'utf8')) : undefined;
   }
   const parsed = parsePublicKey(config.publicKey, config.algorithm);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { StatusRegistry, type StatusSection } from '../health/status.registry';
+import { StatusRegistry, type StatusSection } from '../common/status-registry';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings';
 
 /** The `auth` section of /status: whether sessions need a token, and how it is checked. */

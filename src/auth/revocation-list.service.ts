@@ -15,7 +15,7 @@ interface RevokedEvent {
 }
 
 /**
- * The jti denylist (contract §9), in the storage provider: one record per revoked `jti`, kept
+ * The jti denylist (docs/authentication.md), in the storage provider: one record per revoked `jti`, kept
  * until the token would have expired, so the list never outgrows the tokens still alive. Keyed by
  * `jti`, never by the token text (a re-encoded token would slip past a hash of the text). With
  * Redis it is shared and survives restarts; in memory it clears on restart, which is acceptable
@@ -38,6 +38,11 @@ export class RevocationList implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
   ) {}
+
+  /** The list is shared by instances (Redis), so a revocation event can be missed and must be re-read. */
+  get shared(): boolean {
+    return this.store.backend !== 'memory';
+  }
 
   onModuleInit(): void {
     this.unsubscribe = this.store.subscribe(

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
+import { EnforcementBus } from '../common/enforcement-bus';
 import type { AuthDecision, EnforcementEvent } from '../common/session-ports';
 import { MemoryStore } from '../storage/memory.store';
 import type { StateStore } from '../storage/state-store';
@@ -8,7 +9,7 @@ import { buildAuthSettings, type AuthSettings } from './auth-settings';
 import { createAuthMetrics } from './auth.metrics';
 import { revokedKey, RevocationList } from './revocation-list.service';
 import { SessionAuthenticatorService } from './session-authenticator.service';
-import { claimsAt, hs256, OTHER_SECRET, TEST_SECRET } from './test-tokens.spec-support';
+import { claimsAt, hs256, OTHER_SECRET, TEST_SECRET } from '../../test/support/test-tokens';
 import { TokenVerifier } from './token-verifier.service';
 
 const NOW = 1_750_000_000_000;
@@ -38,11 +39,12 @@ function harness(options: { settings?: Partial<AuthSettings>; store?: (clock: Ma
   const registry = new Registry();
   const metrics = createAuthMetrics(registry);
   const revocations = new RevocationList(store, clock, config);
-  const authenticator = new SessionAuthenticatorService(config, new TokenVerifier(config, clock), revocations, metrics, clock, store);
+  const bus = new EnforcementBus();
+  const authenticator = new SessionAuthenticatorService(config, new TokenVerifier(config, clock), revocations, metrics, clock, bus);
   revocations.onModuleInit();
   authenticator.onModuleInit();
   const events: EnforcementEvent[] = [];
-  authenticator.onEnforcement((event) => events.push(event));
+  bus.subscribe((event) => events.push(event));
   const refusals = async (reason: string) =>
     (await registry.getSingleMetric('ducke_auth_refused_total')!.get()).values.find((v) => v.labels.reason === reason)?.value;
   return { clock, store, revocations, authenticator, events, refusals, stop: () => authenticator.onApplicationShutdown() };

@@ -1,17 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { EnforcementBus } from '../common/enforcement-bus';
 import { refuse } from '../common/gate-decision';
 import type {
   AuthDecision,
   AuthenticatedUser,
   AuthRefusal,
-  EnforcementEvent,
   SessionAuthenticator,
   SessionEndReason,
 } from '../common/session-ports';
-import { InjectStore } from '../storage/inject-store.decorator';
-import type { StateStore } from '../storage/state-store';
 import { refusalMessage, type AuthRefusalReason } from './auth-refusal';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings';
 import { AuthMetrics } from './auth.metrics';
@@ -37,15 +35,14 @@ interface TrackedSession {
 
 /**
  * SESSION_AUTHENTICATOR: the auth step of the /session gate, and the watch over live sessions'
- * tokens. Decides; never acts — sessions to end are announced to the realtime module, which ends
- * them through its own single path (as the cost module does with its enforcement events).
+ * tokens. Decides; never acts — sessions to end are announced on the enforcement bus, which the
+ * realtime module alone acts on (as it does on the cost module's decisions).
  */
 @Injectable()
 export class SessionAuthenticatorService implements SessionAuthenticator, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SessionAuthenticatorService.name);
   private readonly sessions = new Map<string, TrackedSession>();
   private readonly sessionsByJti = new Map<string, Set<string>>();
-  private readonly listeners = new Set<(event: EnforcementEvent) => void>();
   private stopListening: (() => void) | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
@@ -58,7 +55,7 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     private readonly revocations: RevocationList,
     private readonly metrics: AuthMetrics,
     private readonly clock: Clock,
-    @InjectStore() private readonly store: StateStore,
+    private readonly bus: EnforcementBus,
   ) {}
 
   onModuleInit(): void {
@@ -68,7 +65,7 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
       stopRevoked();
       stopMissed();
     };
-    if (this.settings.required && this.store.backend !== 'memory') {
+    if (this.settings.required && this.revocations.shared) {
       this.recheckTimer = setInterval(() => void this.recheckLiveTokens(), RECHECK_INTERVAL_MS).unref();
     }
   }
@@ -77,7 +74,6 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     this.stopListening?.();
     if (this.recheckTimer) clearInterval(this.recheckTimer);
     for (const sessionId of [...this.sessions.keys()]) this.untrack(sessionId);
-    this.listeners.clear();
   }
 
   async authenticate(req: IncomingMessage): Promise<AuthDecision> {
@@ -115,11 +111,6 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     const sessions = this.sessionsByJti.get(tracked.user.jti);
     sessions?.delete(sessionId);
     if (sessions?.size === 0) this.sessionsByJti.delete(tracked.user.jti);
-  }
-
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Sessions this instance watches (for /status and tests). */
@@ -162,18 +153,11 @@ export class SessionAuthenticatorService implements SessionAuthenticator, OnModu
     for (const sessionId of [...(this.sessionsByJti.get(jti) ?? [])]) this.end(sessionId, reason);
   }
 
-  /** Announce once, and stop watching: the realtime module ends the session. */
+  /** Announce once on the enforcement bus, and stop watching: the realtime module ends the session. */
   private end(sessionId: string, reason: SessionEndReason): void {
     if (!this.sessions.has(sessionId)) return;
     this.untrack(sessionId);
-    const event: EnforcementEvent = { kind: 'end', sessionId, reason };
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(`session end listener failed: ${(error as Error).message}`);
-      }
-    }
+    this.bus.emit({ kind: 'end', sessionId, reason });
   }
 
   private refuse(reason: AuthRefusalReason, detail?: string): AuthRefusal {

@@ -1,6 +1,6 @@
 import { verify } from 'jsonwebtoken';
 import { MintRequest, mintToken, parseTokenArgs, parseTtl, TokenCommandError } from './token-minter';
-import { TEST_SECRET } from './test-tokens.spec-support';
+import { TEST_SECRET } from '../../test/support/test-tokens';
 
 const NOW = 1_750_000_000_000;
 const ENV = { JWT_SECRET_KEY: TEST_SECRET };

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
 import type { JwtAlgorithm } from '../config/auth-checks';
 import { buildAuthSettings } from './auth-settings';
 import {
@@ -14,7 +14,7 @@ import {
   rs256,
   rsaKeys,
   TEST_SECRET,
-} from './test-tokens.spec-support';
+} from '../../test/support/test-tokens';
 import { MAX_TOKEN_LENGTH, TokenVerifier } from './token-verifier.service';
 
 const NOW = 1_750_000_000_000;
@@ -50,7 +50,7 @@ describe('TokenVerifier', () => {
     expect(reasonOf(verifier({ algorithm: 'ES256' }).verify(es256(claimsAt(NOW))))).toBe('ok');
   });
 
-  describe('refuses, with the reason of contract §9', () => {
+  describe('refuses, with the reason of docs/authentication.md', () => {
     it.each([
       ['a bad signature (another secret)', () => verifier().verify(hs256(claimsAt(NOW), OTHER_SECRET)), 'invalid_signature'],
       ['a tampered payload', () => {

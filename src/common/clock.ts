@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /**
  * Wall-clock time in ms. Injected everywhere time decides something (windows, budgets,
@@ -14,23 +14,3 @@ export class SystemClock extends Clock {
     return Date.now();
   }
 }
-
-/** A clock tests can move. */
-export class ManualClock extends Clock {
-  constructor(private current = 1_700_000_000_000) {
-    super();
-  }
-  now(): number {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
-
-@Global()
-@Module({
-  providers: [{ provide: Clock, useClass: SystemClock }],
-  exports: [Clock],
-})
-export class ClockModule {}

@@ -1,4 +1,4 @@
-// The shared vocabulary of the /session connection gate (contract §3). Each step — origin,
+// The shared vocabulary of the /session gate (codes: session-wire.ts). Each step — origin,
 // auth, connect rate limit, cost admission — answers with a GateDecision; the realtime module
 // turns a refusal into an `error` message and a close code. Modules below realtime return these
 // types without importing realtime.

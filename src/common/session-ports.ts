@@ -20,7 +20,7 @@ export interface ClientIdentity {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rate limiting (RateLimitModule provides both tokens)
+// Rate limiting (RateLimitModule provides these tokens)
 
 export interface ConnectLimiter {
   /**
@@ -42,10 +42,22 @@ export interface ToolLimiter {
 }
 export const TOOL_LIMITER = Symbol('TOOL_LIMITER');
 
+/** The inbound messages of one connection (RATE_LIMIT_SESSION_MESSAGES). */
+export interface MessageBucket {
+  /** False: over the rate; the frame is dropped unparsed. */
+  take(): boolean;
+}
+
+export interface MessageLimiter {
+  /** A bucket for one new connection (`now`: monotonic ms, for tests). */
+  forConnection(now?: () => number): MessageBucket;
+}
+export const MESSAGE_LIMITER = Symbol('MESSAGE_LIMITER');
+
 // ---------------------------------------------------------------------------------------------
 // Cost protection (CostModule provides SESSION_COST)
 
-/** The payload of a `cost.updated` message (contract §3), plus warnings. */
+/** The payload of a `cost.updated` message (session-wire.ts), plus warnings. */
 export interface CostUpdate {
   sessionCostUsd: number;
   budgetUsd: number;
@@ -71,7 +83,7 @@ export interface BackendUsage {
   webSearchCalls: number;
 }
 
-/** Decided outside a usage event: a timer fired or another instance opened the breaker. */
+/** Decided outside a usage event (a timer, another instance, a revocation), carried by the EnforcementBus. */
 export type EnforcementEvent =
   /** End one session, or every session on this instance (`sessionId: '*'`). */
   | { kind: 'end'; sessionId: string; reason: SessionEndReason }
@@ -86,7 +98,7 @@ export interface SessionCost {
    * `release()`.
    */
   admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision>;
-  /** The per-session limits (contract §3 `limits`). */
+  /** The per-session limits, as `session.started.limits` tells the browser. */
   limits(): SessionLimits;
   /** The call is live: the duration clock and its warnings start now. */
   started(sessionId: string): void;
@@ -98,8 +110,6 @@ export interface SessionCost {
   recordBackendUsage(sessionId: string, usage: BackendUsage): Promise<MeterVerdict>;
   /** The session is over (any reason): settle and release its reservation, clear its timers. Idempotent. */
   release(sessionId: string): Promise<void>;
-  /** Subscribe to enforcement decided by timers or other instances; returns the unsubscribe function. */
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void;
 }
 export const SESSION_COST = Symbol('SESSION_COST');
 
@@ -152,7 +162,7 @@ export interface ToolCatalog {
 export const TOOL_CATALOG = Symbol('TOOL_CATALOG');
 
 // ---------------------------------------------------------------------------------------------
-// Authentication (AuthModule provides SESSION_AUTHENTICATOR; contract §9)
+// Authentication (AuthModule provides SESSION_AUTHENTICATOR; optional, AUTH_REQUIRED)
 
 /** The person a session runs for, from a verified token. */
 export interface AuthenticatedUser {
@@ -180,9 +190,7 @@ export interface SessionAuthenticator {
   authenticate(req: IncomingMessage): Promise<AuthDecision>;
   /** The session is live on this token: from now on it is ended when the jti is revoked or the token expires. */
   track(sessionId: string, user: AuthenticatedUser): void;
-  /** The session is over (any reason). Idempotent. */
+  /** The session is over (any reason). Idempotent. Revoked and expired sessions are announced on the EnforcementBus. */
   untrack(sessionId: string): void;
-  /** Sessions to end (`revoked`, `token_expired`), decided by timers or other instances; returns unsubscribe. */
-  onEnforcement(listener: (event: EnforcementEvent) => void): () => void;
 }
 export const SESSION_AUTHENTICATOR = Symbol('SESSION_AUTHENTICATOR');

@@ -1,5 +1,22 @@
-// The /session vocabulary both ends share (contract §3): the server sends these values and the
-// page (views/src) explains each one. No imports, so the page's build can use it as is.
+// The /session vocabulary both ends share: the server sends these values and the page (views/src)
+// explains each one. docs/protocol.md describes every value here, and test/docs/protocol-doc.spec.ts
+// fails when the two disagree. No imports, so the page's build can use it as is.
+
+/** Browser → server message types. */
+export const SESSION_CLIENT_MESSAGE_TYPES = ['session.start', 'voice.set', 'session.stop', 'usage.seen'] as const;
+export type SessionClientMessageType = (typeof SESSION_CLIENT_MESSAGE_TYPES)[number];
+
+/** Server → browser message types. */
+export const SESSION_SERVER_MESSAGE_TYPES = [
+  'session.started',
+  'voice.changed',
+  'tool.called',
+  'tool.result',
+  'cost.updated',
+  'session.ended',
+  'error',
+] as const;
+export type SessionServerMessageType = (typeof SESSION_SERVER_MESSAGE_TYPES)[number];
 
 /** Why a session ended (`session.ended.reason`). */
 export const SESSION_END_REASONS = [
@@ -30,6 +47,51 @@ export const SESSION_ERROR_CODES = [
   'unauthorized',
 ] as const;
 export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
+
+/**
+ * Whether an `error` carries `retryAfterSec`: `always` (waiting fixes it), `sometimes` (only when
+ * the cause is passing, e.g. OpenAI busy rather than refusing the offer) or `never` (waiting
+ * changes nothing: fix the message, the configuration or the sign-in).
+ */
+export const SESSION_ERROR_RETRY: Readonly<Record<SessionErrorCode, 'always' | 'sometimes' | 'never'>> = {
+  bad_message: 'never',
+  rate_limited: 'always',
+  hourly_cap: 'always',
+  circuit_open: 'always',
+  not_configured: 'never',
+  upstream_error: 'sometimes',
+  invalid_voice: 'never',
+  already_started: 'never',
+  unauthorized: 'never',
+};
+
+/** WebSocket close codes of /session. */
+export const SESSION_CLOSE_CODES = {
+  /** The conversation ended (after `session.ended`). */
+  normal: 1000,
+  /** Policy: foreign origin, auth, idle without a session, message flood. */
+  policy: 1008,
+  /** A frame over the frame limit (sent by `ws` itself). */
+  tooBig: 1009,
+  /** Something failed on our side or upstream in a way retrying will not fix. */
+  serverFault: 1011,
+  /** Try again later: rate limit, hourly cap, breaker, not configured, upstream busy, a browser not reading, restart. */
+  tryAgainLater: 1013,
+} as const;
+
+/** The transport limits of one /session connection. */
+export const SESSION_WIRE_LIMITS = {
+  /** A larger frame closes the socket with 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** The longest `session.start` offer accepted (real offers are a few KB). */
+  maxOfferChars: 32 * 1024,
+  /** Messages dropped within one second (over RATE_LIMIT_SESSION_MESSAGES) that make it a flood: closed 1008. */
+  floodDropsPerSecond: 100,
+  /** A browser with more unread than this misses `cost.updated` messages (the next carries the total)… */
+  softBufferedBytes: 16 * 1024,
+  /** …and with more than this unread it is not reading: closed 1013. */
+  hardBufferedBytes: 256 * 1024,
+} as const;
 
 /** What the browser is told in `session.started.limits`. */
 export interface SessionLimits {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ecKeys, rsaKeys, TEST_SECRET } from '../auth/test-tokens.spec-support';
+import { ecKeys, rsaKeys, TEST_SECRET } from '../../test/support/test-tokens';
 import { authSettingProblems, weakSecretReason } from './auth-checks';
 import { ConfigValidationError, validateEnvironment } from './environment';
 

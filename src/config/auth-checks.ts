@@ -1,4 +1,4 @@
-// Start-up checks of the authentication settings (contract §9: fail closed). Pure functions,
+// Start-up checks of the authentication settings (docs/authentication.md: fail closed). Pure functions,
 // shared by environment validation and the token command.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 

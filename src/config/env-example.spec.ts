@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KNOWN_VARIABLES, validateEnvironment } from './environment';
+import { COMPOSE_VARIABLES, KNOWN_VARIABLES, validateEnvironment } from './environment';
 
 const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
 const lines = example.split('\n');
@@ -17,6 +17,12 @@ describe('.env.example', () => {
   it('lists nothing the service does not read', () => {
     const listed = lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')[0]);
     expect(listed.filter((name) => !KNOWN_VARIABLES.has(name))).toEqual([]);
+  });
+
+  it('shows the variables only docker compose reads commented out, and start-up does not warn about them', () => {
+    const commented = lines.filter((line) => /^# [A-Z_]+=/.test(line)).map((line) => line.slice(2).split('=')[0]);
+    expect(commented.length).toBeGreaterThan(0);
+    expect(commented.filter((name) => !COMPOSE_VARIABLES.test(name))).toEqual([]);
   });
 
   it('is itself a valid configuration', () => {

@@ -1,4 +1,4 @@
-// Pure parsers for the string formats of contract §1. Validation (environment.ts) and the typed
+// Pure parsers for the string formats of the README's configuration table. Validation (environment.ts) and the typed
 // namespaces (*.config.ts) share them, so a value that validates is a value that parses.
 
 export interface RateLimitRule {

@@ -35,6 +35,12 @@ describe('environment validation', () => {
     expect(error?.message).toContain('ENABLE_METRICS="maybe" must be true or false');
   });
 
+  it('names the variable once, also in class-validator\'s own messages', () => {
+    expect(() => validateEnvironment({ REALTIME_VOICE: 'duck' })).toThrow('REALTIME_VOICE="duck" must be one of the following values: alloy');
+    expect(() => validateEnvironment({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud" must be one of/);
+    expect(() => validateEnvironment({ HOST: 'h'.repeat(300) })).toThrow(/HOST="h+" must be shorter than or equal to 255 characters/);
+  });
+
   it('never echoes a secret value', () => {
     expect(() => validateEnvironment({ REDIS_URL: 'http://user:hunter2@host' })).toThrow(/^(?![\s\S]*hunter2)/);
   });

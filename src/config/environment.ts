@@ -48,7 +48,7 @@ const parsePort = (text: string) => parseInteger(text, 0, 65535);
 const parseHours = (text: string) => parsePositiveDecimal(text);
 
 /**
- * Every variable of contract §1 and §9, plus the few tuning knobs documented in .env.example.
+ * Every variable of the README's configuration table, plus the few tuning knobs documented in .env.example.
  * All optional: defaults live in the *.config.ts namespaces. Values are strings as they come
  * from the environment; each namespace parses them with the same parsers used here.
  */
@@ -56,6 +56,7 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parsePort, 'a port number 0-65535') PORT?: string;
   @IsOptional() @IsString() @MaxLength(255) HOST?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @IsIn(['auto', 'json', 'pretty']) LOG_FORMAT?: string;
 
   @IsOptional() @IsString() OPENAI_API_KEY?: string;
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) OPENAI_BASE_URL?: string;
@@ -81,6 +82,7 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEBSOCKET?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEATHER_API?: string;
   @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_WEB_SEARCH?: string;
+  @IsOptional() @Parses(parseRateLimit, RATE) RATE_LIMIT_SESSION_MESSAGES?: string;
 
   @IsOptional() @Parses(parseBoolean, BOOL) COST_PROTECTION_ENABLED?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_MAX_SESSION_COST_USD?: string;
@@ -122,6 +124,9 @@ export const KNOWN_VARIABLES: ReadonlySet<string> = new Set(
     .map((meta) => meta.propertyName),
 );
 
+/** Read from `.env` by docker compose (its own COMPOSE_* settings, the monitoring profile), not by DUCK-E. */
+export const COMPOSE_VARIABLES = /^(COMPOSE_[A-Z0-9_]+|GRAFANA_ADMIN_PASSWORD)$/;
+
 /** Thrown at boot when a variable is invalid; main.ts prints it and exits with code 1. */
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -144,7 +149,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Record<string
   const instance = plainToInstance(EnvironmentVariables, known);
   const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false });
   const problems = errors.map((error) => {
-    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    // class-validator's own messages start with the property name, which the line already shows.
+    const reasons = Object.values(error.constraints ?? {})
+      .map((reason) => (reason.startsWith(`${error.property} `) ? reason.slice(error.property.length + 1) : reason))
+      .join('; ');
     const shown = SECRET_VARIABLES.has(error.property) ? '' : `=${JSON.stringify(known[error.property])}`;
     return `${error.property}${shown} ${reasons}`;
   });

@@ -9,4 +9,5 @@ export const rateLimitConfig = registerAs('rateLimit', () => ({
   websocket: readParsed('RATE_LIMIT_WEBSOCKET', parseRateLimit, '5/minute'),
   weatherApi: readParsed('RATE_LIMIT_WEATHER_API', parseRateLimit, '10/hour'),
   webSearch: readParsed('RATE_LIMIT_WEB_SEARCH', parseRateLimit, '5/hour'),
+  sessionMessages: readParsed('RATE_LIMIT_SESSION_MESSAGES', parseRateLimit, '5/second'),
 }));

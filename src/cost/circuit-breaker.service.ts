@@ -5,7 +5,7 @@ import type { StateStore } from '../storage/state-store';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { CostMetrics } from './cost.metrics';
 import { CostSessions } from './cost-sessions';
-import { EnforcementEvents } from './enforcement-events';
+import { EnforcementBus } from '../common/enforcement-bus';
 import { formatUsd, toUsd } from './money';
 
 /** The shared breaker record; it expires by itself when the breaker resets (no lockout). */
@@ -39,7 +39,7 @@ export class CircuitBreaker {
     @InjectStore() private readonly store: StateStore,
     @Inject(COST_SETTINGS) private readonly settings: CostSettings,
     private readonly clock: Clock,
-    private readonly events: EnforcementEvents,
+    private readonly events: EnforcementBus,
     private readonly sessions: CostSessions,
     private readonly metrics: CostMetrics,
   ) {}

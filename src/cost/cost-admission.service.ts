@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ADMITTED, refuse, type GateDecision } from '../common/gate-decision';
 import type { ClientIdentity } from '../common/session-ports';
-import type { StatusSection } from '../health/status.registry';
+import { StatusRegistry, type StatusSection } from '../common/status-registry';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostLedger, type ReservationResult } from './cost-ledger.service';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
@@ -30,10 +30,12 @@ export class CostAdmission implements OnModuleInit {
     private readonly ledger: CostLedger,
     private readonly breaker: CircuitBreaker,
     private readonly metrics: CostMetrics,
+    private readonly status: StatusRegistry,
   ) {}
 
   onModuleInit(): void {
     this.metrics.configuredLimits(this.settings.hourlyCapMicro, this.settings.breakerThresholdMicro);
+    this.status.register('sessions', () => this.acceptance());
   }
 
   async admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision> {

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
 import { MemoryStore } from '../storage/memory.store';
 import type { StateStore } from '../storage/state-store';
-import { MINUTE, settingsOf } from './cost-harness.spec-support';
+import { MINUTE, settingsOf } from '../../test/support/cost-harness';
 import { CostLedger } from './cost-ledger.service';
 
 /** A memory store presented as a shared one (Redis semantics, in process). */

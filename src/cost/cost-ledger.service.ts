@@ -1,16 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { InjectStore } from '../storage/inject-store.decorator';
-import { bucketSizeMs, WINDOW_BUCKETS, type StateStore, type WindowRef } from '../storage/state-store';
+import { bucketSizeMs, type StateStore, type WindowRef } from '../storage/state-store';
+import { HOLDS, HOUR, SLOT, sessionKey, slotRef, userRefs, type UserRefs, boundedKey } from './cost-ledger.keys';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
+import { placeHolds, ReservationWait, type ReservationResult } from './cost-reservations';
 
-/** Which cap a refused reservation ran into. */
-export type ReservationScope = 'hourly' | 'user';
-
-export type ReservationResult =
-  | { granted: true; heldMicro: number }
-  | { granted: false; scope: ReservationScope; committedMicro: number; heldMicro: number; capMicro: number; userKey?: string };
+export type { ReservationResult, ReservationScope } from './cost-reservations';
 
 /** The shared figures after a charge (undefined when the charge was queued: ledger unreachable). */
 export interface ChargeResult {
@@ -32,14 +29,6 @@ interface PendingCharge {
   part: 'all' | 'user';
 }
 
-const HOLDS = 'cost:holds';
-const HOUR = 'cost:hour';
-/** Spend per window bucket, kept separately so a refusal can say when enough of it rolls out. */
-const SLOT = 'cost:hour-slot';
-/** A refusal caused by other sessions' reservations: they settle as those sessions end. */
-const RESERVATIONS_RETRY_MS = 30_000;
-/** Slot sums are re-read at most this often (refusals can come in bursts). */
-const SLOT_CACHE_MS = 2_000;
 /** How long a charge's once-key is kept: a charge re-sent within it never counts twice. */
 const CHARGE_ONCE_TTL_MS = 15 * 60_000;
 
@@ -66,7 +55,7 @@ export class CostLedger {
   private readonly releases = new Map<string, string | undefined>();
   private readonly hour: WindowRef;
   private readonly slotMs: number;
-  private slotCache: { at: number; prefix: string; sums: Map<number, number> } | undefined;
+  private readonly wait: ReservationWait;
   private flushing = false;
   /**
    * Whether the store is shared with other processes and can fail (Redis). The memory store is
@@ -84,6 +73,7 @@ export class CostLedger {
     this.hour = { key: HOUR, windowMs: settings.windowMs };
     this.slotMs = bucketSizeMs(settings.windowMs);
     this.shared = store.backend !== 'memory';
+    this.wait = new ReservationWait(store, settings, clock);
   }
 
   /**
@@ -92,47 +82,11 @@ export class CostLedger {
    */
   async reserve(sessionId: string, userKey?: string): Promise<ReservationResult> {
     try {
-      return await this.placeHolds(sessionId, userKey);
+      return await placeHolds(this.store, this.settings, sessionId, userKey);
     } catch (error) {
       // The hold may still be placed (a frozen Redis runs it when it thaws) for a session that
       // is refused now: make sure it is dropped once the ledger answers.
       this.releases.set(sessionId, userKey);
-      throw error;
-    }
-  }
-
-  private async placeHolds(sessionId: string, userKey?: string): Promise<ReservationResult> {
-    const s = this.settings;
-    const user = this.userRefs(userKey);
-    if (user) {
-      const result = await this.store.placeHold({
-        window: user.window,
-        poolKey: user.pool,
-        holdId: sessionId,
-        amount: Math.min(s.reservationMicro, user.capMicro),
-        ttlMs: s.holdTtlMs,
-        cap: user.capMicro,
-      });
-      if (!result.granted) {
-        return { granted: false, scope: 'user', committedMicro: result.committed, heldMicro: result.held, capMicro: user.capMicro, userKey };
-      }
-    }
-    try {
-      const result = await this.store.placeHold({
-        window: this.hour,
-        poolKey: HOLDS,
-        holdId: sessionId,
-        amount: s.reservationMicro,
-        ttlMs: s.holdTtlMs,
-        cap: s.hourlyCapMicro,
-      });
-      if (!result.granted) {
-        if (user) await this.store.releaseHold(user.pool, sessionId);
-        return { granted: false, scope: 'hourly', committedMicro: result.committed, heldMicro: result.held, capMicro: s.hourlyCapMicro };
-      }
-      return { granted: true, heldMicro: result.held };
-    } catch (error) {
-      if (user) await this.store.releaseHold(user.pool, sessionId).catch(() => undefined);
       throw error;
     }
   }
@@ -226,41 +180,9 @@ export class CostLedger {
     return this.store.sumWindow(this.sessionKey(sessionId), this.settings.sessionRecordTtlMs);
   }
 
-  /**
-   * How long until a reservation like this one can be granted: when enough committed spend has
-   * rolled out of the window (at least 1 s), or, when running sessions' reservations alone fill
-   * the cap, a short wait for them to settle.
-   */
-  async retryAfterMs(refusal: Extract<ReservationResult, { granted: false }>): Promise<number> {
-    const amount = refusal.scope === 'user' ? Math.min(this.settings.reservationMicro, refusal.capMicro) : this.settings.reservationMicro;
-    const excess = refusal.committedMicro + refusal.heldMicro + amount - refusal.capMicro;
-    if (excess > refusal.committedMicro) return RESERVATIONS_RETRY_MS;
-    const prefix = refusal.scope === 'user' ? this.userRefs(refusal.userKey)!.slot : SLOT;
-    return Math.max(1_000, await this.rolloutMs(prefix, excess));
-  }
-
-  /** Time until at least `excess` µUSD of the window under `prefix` has rolled out. */
-  private async rolloutMs(prefix: string, excess: number): Promise<number> {
-    const now = this.clock.now();
-    const current = Math.floor(now / this.slotMs);
-    const sums = await this.slotSums(prefix, current, now);
-    let rolledOut = 0;
-    for (let slot = current - WINDOW_BUCKETS; slot <= current; slot++) {
-      rolledOut += sums.get(slot) ?? 0;
-      // A bucket leaves the window's sum once it is more than WINDOW_BUCKETS buckets old.
-      if (rolledOut >= excess) return (slot + WINDOW_BUCKETS + 1) * this.slotMs - now;
-    }
-    return this.settings.windowMs;
-  }
-
-  private async slotSums(prefix: string, current: number, now: number): Promise<Map<number, number>> {
-    const cached = this.slotCache;
-    if (cached && cached.prefix === prefix && now - cached.at < SLOT_CACHE_MS) return cached.sums;
-    const slots = Array.from({ length: WINDOW_BUCKETS + 1 }, (_, i) => current - WINDOW_BUCKETS + i);
-    const values = await Promise.all(slots.map((slot) => this.store.sumWindow(`${prefix}:${slot}`, 2 * this.settings.windowMs)));
-    const sums = new Map(slots.map((slot, i) => [slot, values[i]]));
-    this.slotCache = { at: now, prefix, sums };
-    return sums;
+  /** How long until a refused reservation like this one can be granted (ReservationWait). */
+  retryAfterMs(refusal: Extract<ReservationResult, { granted: false }>): Promise<number> {
+    return this.wait.retryAfterMs(refusal);
   }
 
   /**
@@ -322,25 +244,14 @@ export class CostLedger {
   }
 
   private slotRef(prefix: string, slot: number): WindowRef {
-    // Each slot is its own small window, kept twice as long as the rolling window it explains.
-    return { key: `${prefix}:${slot}`, windowMs: 2 * this.settings.windowMs };
+    return slotRef(this.settings, prefix, slot);
   }
 
   private sessionKey(sessionId: string): string {
-    return `cost:session:${boundedKey(sessionId)}`;
+    return sessionKey(sessionId);
   }
 
-  /** The user's window, pool and cap, when a user cap applies to this identity. */
-  private userRefs(userKey: string | undefined): { window: WindowRef; pool: string; slot: string; capMicro: number } | undefined {
-    const capMicro = this.settings.userCapMicro;
-    if (!userKey || capMicro === undefined) return undefined;
-    // A hash: the subject never appears in Redis keys, and any length or character is fine.
-    const id = createHash('sha256').update(userKey).digest('base64url').slice(0, 22);
-    return { window: { key: `cost:user:${id}:hour`, windowMs: this.settings.windowMs }, pool: `cost:user:${id}:holds`, slot: `cost:user:${id}:slot`, capMicro };
+  private userRefs(userKey: string | undefined): UserRefs | undefined {
+    return userRefs(this.settings, userKey);
   }
-}
-
-/** Ids come from OpenAI and the realtime module; keep keys short whatever they send. */
-function boundedKey(id: string): string {
-  return id.length <= 120 ? id : createHash('sha256').update(id).digest('base64url');
 }

@@ -4,7 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { toUsd } from './money';
 import type { PricedUsage } from './usage-meter';
 
-// Names and labels are fixed by contract §6 and the team brief. Labels carry model ids and
+// Names and labels are fixed by docs/monitoring.md. Labels carry model ids and
 // reasons only (bounded sets), never session ids or addresses.
 const COST_TOTAL = 'ducke_cost_total_usd';
 const TOKENS_TOTAL = 'ducke_tokens_total';

@@ -1,23 +1,27 @@
 import { Module } from '@nestjs/common';
 import { costConfig } from '../config/cost.config';
 import { realtimeConfig } from '../config/realtime.config';
+import { COST_PARTICIPANT } from '../common/session-lifecycle';
 import { SESSION_COST } from '../common/session-ports';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
+import { CostMetering } from './cost-metering.service';
+import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
+import { CostTimers } from './cost-timers.service';
 import { buildCostSettings, COST_SETTINGS } from './cost-settings';
 import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
+import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
 
 /**
- * Cost protection (contract §5): prices, metering, the shared ledger, admission, the duration
- * watchdog and the circuit breaker. Exports SESSION_COST for the realtime module and UsageMeter
+ * Cost protection (COST_PROTECTION_*): prices, metering, the shared ledger, admission, the duration
+ * watchdog and the circuit breaker. Exports SESSION_COST and COST_PARTICIPANT for the realtime module and UsageMeter
  * for anything that needs a price.
  */
 @Module({
@@ -30,13 +34,17 @@ import { UsageMeter } from './usage-meter';
     UsageMeter,
     CostLedger,
     CostSessions,
-    EnforcementEvents,
     CircuitBreaker,
     DurationWatchdog,
     CostAdmission,
+    CostPolicy,
+    CostMetering,
+    CostTimers,
     CostService,
     { provide: SESSION_COST, useExisting: CostService },
+    CostParticipant,
+    { provide: COST_PARTICIPANT, useExisting: CostParticipant },
   ],
-  exports: [SESSION_COST, UsageMeter],
+  exports: [SESSION_COST, COST_PARTICIPANT, UsageMeter],
 })
 export class CostModule {}

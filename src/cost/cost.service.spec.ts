@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { costHarness, identity, MINUTE, settle, usageCosting, type CostHarness } from './cost-harness.spec-support';
+import { costHarness, identity, MINUTE, settle, usageCosting, type CostHarness } from '../../test/support/cost-harness';
 
 describe('CostService (the SESSION_COST port)', () => {
   let logs: jest.SpyInstance[];
@@ -163,11 +163,11 @@ describe('CostService (the SESSION_COST port)', () => {
       expect(await h.service.recordResponseUsage('s1', 'gpt-realtime-2', 'r1', usageCosting(6_000))).toMatchObject({ end: false });
       expect(await h.service.recordResponseUsage('s1', 'gpt-realtime-2', 'r2', usageCosting(6_000))).toMatchObject({ end: true, reason: 'budget_exceeded' });
       expect(h.ledger.pendingMicro()).toBe(12_000);
-      await h.service.poll(); // still down: nothing lost, nothing thrown
+      await h.timers.poll(); // still down: nothing lost, nothing thrown
       expect(h.ledger.pendingMicro()).toBe(12_000);
 
       h.switchable.down = false;
-      await h.service.poll();
+      await h.timers.poll();
       expect(h.ledger.pendingMicro()).toBe(0);
       expect({ hourly: await h.ledger.hourlySpend(), session: await h.ledger.sessionSpend('s1') }).toEqual({ hourly: 12_000, session: 12_000 });
     });
@@ -179,7 +179,7 @@ describe('CostService (the SESSION_COST port)', () => {
       await h.service.recordResponseUsage('s1', 'gpt-realtime-2', 'r1', usageCosting(12_000));
       expect(await h.metric('ducke_circuit_breaker_activations_total')).toBe(0);
       h.switchable.down = false;
-      await h.service.poll();
+      await h.timers.poll();
       expect(await h.metric('ducke_circuit_breaker_activations_total')).toBe(1);
       expect(h.events).toEqual([{ kind: 'end', sessionId: '*', reason: 'circuit_breaker' }]);
     });
@@ -294,8 +294,8 @@ describe('CostService (the SESSION_COST port)', () => {
       await b.service.admit('b1', identity(2));
       await a.service.recordResponseUsage('a1', 'gpt-realtime-2', 'ra', usageCosting(2_400_000));
       expect(b.events).toEqual([]);
-      await b.service.poll();
-      await b.service.poll();
+      await b.timers.poll();
+      await b.timers.poll();
       expect(b.events).toEqual([{ kind: 'end', sessionId: '*', reason: 'circuit_breaker' }]);
       // A session admitted elsewhere that goes live while the breaker is known open is ended too.
       b.service.started('b1');
@@ -305,7 +305,7 @@ describe('CostService (the SESSION_COST port)', () => {
 
     it('keeps /status answering: open breaker → not accepting, with the reset time; never throws when the ledger is down', async () => {
       const h = costHarness({ ...breakerConfig, sessionReservationUsd: 0.5 });
-      h.service.onModuleInit();
+      h.init();
       try {
         expect((await h.status.collect()).sessions).toEqual({
           accepting: true,
@@ -328,7 +328,7 @@ describe('CostService (the SESSION_COST port)', () => {
         h.switchable.down = true;
         expect((await h.status.collect()).sessions).toMatchObject({ accepting: false, reason: 'ledger_unavailable', retryAfterSec: 5 });
       } finally {
-        h.service.onModuleDestroy();
+        h.destroy();
       }
     });
   });

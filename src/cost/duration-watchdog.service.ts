@@ -4,7 +4,7 @@ import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { CostMetrics } from './cost.metrics';
 import { CostSessions } from './cost-sessions';
 import { costUpdate } from './cost-update';
-import { EnforcementEvents } from './enforcement-events';
+import { EnforcementBus } from '../common/enforcement-bus';
 
 /** A duration end not yet followed by `release()` is announced again this often… */
 const REANNOUNCE_MS = 5_000;
@@ -25,7 +25,7 @@ export class DurationWatchdog {
     @Inject(COST_SETTINGS) private readonly settings: CostSettings,
     private readonly clock: Clock,
     private readonly sessions: CostSessions,
-    private readonly events: EnforcementEvents,
+    private readonly events: EnforcementBus,
     private readonly metrics: CostMetrics,
   ) {}
 

@@ -1,4 +1,4 @@
-// The dated price table every charge is computed from (contract §5). It is configuration:
+// The dated price table every charge is computed from (docs/cost-protection.md). It is configuration:
 // check it against https://openai.com/api/pricing before a launch and when OpenAI announces a
 // change, update `asOf`, and redeploy. A model missing here is never free: it is priced at the
 // most expensive rate known for each kind of token (PriceBook logs it once).

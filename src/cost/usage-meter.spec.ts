@@ -3,7 +3,7 @@ import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE } from './price-table';
 import { UsageMeter } from './usage-meter';
 
-// The example usage of OpenAI's realtime-costs guide (reference openai-realtime.md §5.3).
+// The example usage of OpenAI's realtime-costs guide.
 const GUIDE_USAGE = {
   total_tokens: 253,
   input_tokens: 132,

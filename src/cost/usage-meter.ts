@@ -37,8 +37,8 @@ type Bucket = 'text' | 'audio' | 'image';
 const BUCKETS: readonly Bucket[] = ['text', 'audio', 'image'];
 
 /**
- * Turns the raw usage objects OpenAI sends into micro-USD (contract §5; reference
- * openai-realtime.md §5.3). Every field is optional in OpenAI's types, so each is read
+ * Turns the raw usage objects OpenAI sends into micro-USD (docs/cost-protection.md; the
+ * usage object of OpenAI's Realtime API). Every field is optional in OpenAI's types, so each is read
  * defensively; tokens the details do not explain are charged at the dearest rate that could
  * apply, so a missing breakdown never makes spend cheaper than it was.
  */

@@ -1,12 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { StatusController } from './status.controller';
-import { StatusRegistry } from './status.registry';
 import { StatusService } from './status.service';
 
-@Global()
+/** GET /status: what every module reported into the StatusRegistry (common). */
 @Module({
   controllers: [StatusController],
-  providers: [StatusRegistry, StatusService],
-  exports: [StatusRegistry],
+  providers: [StatusService],
 })
 export class HealthModule {}

@@ -6,7 +6,7 @@ import { ServiceStatus, StatusService } from './status.service';
 export class StatusController {
   constructor(private readonly statusService: StatusService) {}
 
-  /** Always 200 while the process serves — also with the breaker open (contract §2). */
+  /** Always 200 while the process serves — also with the breaker open (docs/protocol.md). */
   @Get()
   @RateLimit('status')
   @Header('Cache-Control', 'no-store')

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config';
 import { InjectStore } from '../storage/inject-store.decorator';
 import type { StateStore } from '../storage/state-store';
-import { StatusRegistry } from './status.registry';
+import { StatusRegistry } from '../common/status-registry';
 
 export interface ServiceStatus {
   status: 'ok' | 'degraded';

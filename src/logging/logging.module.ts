@@ -2,7 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { appConfig } from '../config/app.config';
+import { chooseLogFormat } from './log-format';
+import { QuietFrameworkLogger } from './quiet-framework.logger';
 import { requestIdOf } from './request-id';
 
 /** Paths whose successful requests are not worth a log line each (probes, assets). */
@@ -19,16 +22,34 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
+/** One line per entry for a person at a terminal: time, level, [context] message, request summary. */
+function prettyStream(): DestinationStream {
+  // Loaded only when chosen: JSON output never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context,req,res,responseTime',
+    messageFormat: '{if context}[{context}] {end}{msg}{if req} {req.method} {req.path} → {res.statusCode} ({responseTime} ms){end}',
+    singleLine: true,
+    sync: true,
+  });
+}
+
 /**
- * JSON lines through pino. Every request gets an id (kept from X-Request-Id when sane, echoed
- * back in the response); credentials are redacted, and the client address is never logged.
+ * Logs through pino: JSON lines for collectors (a container, CI, a pipe) and in production,
+ * readable lines on a terminal (LOG_FORMAT). Every request gets an id (kept from X-Request-Id
+ * when sane, echoed back in the response); credentials are redacted, and the client address is
+ * never logged.
  */
 @Module({
+  providers: [QuietFrameworkLogger],
+  exports: [QuietFrameworkLogger],
   imports: [
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) => ({
-        pinoHttp: {
+      useFactory: (app: ConfigType<typeof appConfig>) => {
+        const options = {
           level: app.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           // configureApp assigns it first (assignRequestId); this covers apps built without it.
@@ -45,8 +66,10 @@ export const REDACTED_PATHS = [
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
-        },
-      }),
+        };
+        const pretty = chooseLogFormat(app.logFormat, process.stdout.isTTY === true, app.production) === 'pretty';
+        return { pinoHttp: pretty ? ([options, prettyStream()] as [typeof options, DestinationStream]) : options };
+      },
     }),
   ],
 })

@@ -1,5 +1,5 @@
 import { ConnectLimiterService } from './connect-limiter.service';
-import { rateLimitSettings, sessionRateLimiterHarness } from './rate-limit.spec-support';
+import { rateLimitSettings, sessionRateLimiterHarness } from '../../test/support/rate-limit-harness';
 
 function build() {
   const { clock, limiter } = sessionRateLimiterHarness(rateLimitSettings({ websocket: '2/minute' }));

@@ -3,7 +3,7 @@ import { ADMITTED, GateDecision, refuse } from '../common/gate-decision';
 import type { ClientIdentity, ConnectLimiter } from '../common/session-ports';
 import { SessionRateLimiter } from './session-rate-limiter.service';
 
-/** CONNECT_LIMITER: the /session gate step for RATE_LIMIT_WEBSOCKET (contract §3). */
+/** CONNECT_LIMITER: RATE_LIMIT_WEBSOCKET, counted once per new /session connection. */
 @Injectable()
 export class ConnectLimiterService implements ConnectLimiter {
   constructor(private readonly limiter: SessionRateLimiter) {}

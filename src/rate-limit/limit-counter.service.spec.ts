@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
 import { MemoryStore } from '../storage/memory.store';
 import type { CounterResult, StateStore } from '../storage/state-store';
+import { createLocalStore } from '../storage/storage.module';
 import { DECISION_DEADLINE_MS, LimitCounter, PROBE_INTERVAL_MS } from './limit-counter.service';
 
 /** A stand-in for the Redis client side of RedisStore: answers, fails fast, or never answers. */
@@ -36,7 +37,8 @@ describe('LimitCounter on the in-memory store', () => {
   it('counts fixed windows that expire with time, not with traffic', async () => {
     const clock = new ManualClock();
     const { gauge, errors } = metrics();
-    const counter = new LimitCounter(new MemoryStore(clock), clock, gauge, errors);
+    const store = new MemoryStore(clock);
+    const counter = new LimitCounter(store, createLocalStore(store, clock), gauge, errors);
     expect(counter.mode).toBe('memory');
 
     expect(await counter.hit('k', 60_000)).toEqual({ value: 1, resetInMs: 60_000 });
@@ -54,16 +56,20 @@ describe('LimitCounter on a shared store', () => {
   let gauge: Gauge;
   let errors: Counter;
   let counter: LimitCounter;
+  let local: MemoryStore | null;
 
   beforeEach(() => {
     jest.useFakeTimers();
     clock = new ManualClock();
     shared = new SharedStoreFake(clock);
     ({ gauge, errors } = metrics());
-    counter = new LimitCounter(shared as unknown as StateStore, clock, gauge, errors);
+    // The storage module's choice: a store of this instance's own beside the shared one.
+    local = createLocalStore(shared as unknown as StateStore, clock);
+    counter = new LimitCounter(shared as unknown as StateStore, local, gauge, errors);
   });
   afterEach(() => {
     counter.onApplicationShutdown();
+    local?.stop();
     jest.useRealTimers();
   });
 

@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
-import { Clock } from '../common/clock';
 import { withDeadline } from '../common/deadline';
-import { InjectStore } from '../storage/inject-store.decorator';
-import { MemoryStore } from '../storage/memory.store';
+import { InjectLocalStore, InjectStore } from '../storage/inject-store.decorator';
+import type { MemoryStore } from '../storage/memory.store';
 import type { CounterResult, StateStore } from '../storage/state-store';
 import { FALLBACK_ACTIVE, STORE_ERRORS } from './rate-limit.metrics';
 
@@ -27,7 +26,7 @@ export type CountingMode = 'memory' | 'redis' | 'memory-fallback';
 @Injectable()
 export class LimitCounter implements OnApplicationShutdown {
   private readonly logger = new Logger(LimitCounter.name);
-  /** Only when the primary store is shared: the per-instance insurance counter. */
+  /** Only when the primary store is shared: the per-instance insurance counter (the storage module's LOCAL_STORE). */
   private readonly fallback: MemoryStore | undefined;
   private fallbackActive = false;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -35,14 +34,11 @@ export class LimitCounter implements OnApplicationShutdown {
 
   constructor(
     @InjectStore() private readonly store: StateStore,
-    clock: Clock,
+    @InjectLocalStore() local: MemoryStore | null,
     @InjectMetric(FALLBACK_ACTIVE) private readonly fallbackGauge: Gauge,
     @InjectMetric(STORE_ERRORS) private readonly storeErrors: Counter,
   ) {
-    if (store.backend !== 'memory') {
-      this.fallback = new MemoryStore(clock);
-      this.fallback.startSweeping();
-    }
+    this.fallback = local ?? undefined;
   }
 
   get mode(): CountingMode {
@@ -64,7 +60,6 @@ export class LimitCounter implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.stopProbing();
-    this.fallback?.stop();
     if (this.fallbackActive) this.fallbackGauge.set(0);
   }
 

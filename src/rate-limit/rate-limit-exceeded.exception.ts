@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
-/** 429 with the JSON body of contract §2; the guard sets the plain `Retry-After` header. */
+/** 429 with the JSON body of docs/protocol.md; the guard sets the plain `Retry-After` header. */
 export class RateLimitExceededException extends HttpException {
   constructor(readonly retryAfterSec: number) {
     super(

@@ -12,7 +12,7 @@ export const HTTP_LIMITED_ROUTES: readonly HttpLimitedRoute[] = ['status', 'main
 
 export type RateLimitPolicies = Record<LimitedRoute, RateLimitRule>;
 
-/** Each route's `<count>/<window>` from configuration (contract §1). */
+/** Each route's `<count>/<window>` from configuration (the README's configuration table). */
 export function policiesFrom(config: ConfigType<typeof rateLimitConfig>): RateLimitPolicies {
   return {
     status: config.status,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { rateLimitConfig } from '../config/rate-limit.config';
-import { StatusRegistry, StatusSection } from '../health/status.registry';
+import { StatusRegistry, StatusSection } from '../common/status-registry';
 import { LimitCounter } from './limit-counter.service';
 
 /** The `rateLimit` section of /status: where limits are counted, degraded while in fallback. */

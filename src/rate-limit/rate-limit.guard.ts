@@ -12,7 +12,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Counter } from 'prom-client';
 import { rateLimitConfig } from '../config/rate-limit.config';
-import { ClientIdentityService } from '../security/security.module';
+import { ClientIdentityService } from '../security/client-identity.service';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception';
 import { HttpLimitedRoute, rateLimitKey } from './rate-limit-policies';

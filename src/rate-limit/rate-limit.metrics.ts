@@ -1,6 +1,6 @@
 import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 
-// The metric names this module owns (contract §6). Labels carry route names only, never IPs.
+// The metric names this module owns (docs/monitoring.md). Labels carry route names only, never IPs.
 export const RATE_LIMIT_EXCEEDED = 'rate_limit_exceeded_total';
 export const FALLBACK_ACTIVE = 'ducke_rate_limit_fallback_active';
 export const STORE_ERRORS = 'ducke_rate_limit_store_errors_total';

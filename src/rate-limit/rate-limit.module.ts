@@ -2,9 +2,12 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
-import { CONNECT_LIMITER, TOOL_LIMITER } from '../common/session-ports';
+import { CONNECT_LIMIT_PARTICIPANT } from '../common/session-lifecycle';
+import { CONNECT_LIMITER, MESSAGE_LIMITER, TOOL_LIMITER } from '../common/session-ports';
 import { rateLimitConfig } from '../config/rate-limit.config';
+import { ConnectLimitParticipant } from './connect-limit.participant';
 import { ConnectLimiterService } from './connect-limiter.service';
+import { MessageLimiterService } from './message-limiter.service';
 import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
 import { RateLimitStatusReporter } from './rate-limit-status.reporter';
 import { RateLimitStorageModule } from './rate-limit-storage.module';
@@ -27,9 +30,10 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
 }
 
 /**
- * Rate limits (contract §1–§3): the global HTTP guard on `@RateLimit` routes, and the two ports
- * the session side injects — CONNECT_LIMITER (the /session gate) and TOOL_LIMITER (tool calls).
- * Global, so RealtimeModule and ToolsModule inject the tokens without importing this module.
+ * Rate limits (RATE_LIMIT_*): the global HTTP guard on `@RateLimit` routes, and what the session
+ * side injects — the connect limit's session participant (and CONNECT_LIMITER itself), TOOL_LIMITER
+ * (tool calls) and MESSAGE_LIMITER (inbound messages of a connection). Global, so RealtimeModule
+ * and ToolsModule inject the tokens without importing this module.
  */
 @Global()
 @Module({
@@ -50,7 +54,11 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: CONNECT_LIMITER, useExisting: ConnectLimiterService },
     { provide: TOOL_LIMITER, useExisting: ToolLimiterService },
+    ConnectLimitParticipant,
+    { provide: CONNECT_LIMIT_PARTICIPANT, useExisting: ConnectLimitParticipant },
+    MessageLimiterService,
+    { provide: MESSAGE_LIMITER, useExisting: MessageLimiterService },
   ],
-  exports: [CONNECT_LIMITER, TOOL_LIMITER],
+  exports: [CONNECT_LIMITER, TOOL_LIMITER, CONNECT_LIMIT_PARTICIPANT, MESSAGE_LIMITER],
 })
 export class RateLimitModule {}

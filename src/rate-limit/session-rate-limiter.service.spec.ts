@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { clientKey } from '../security/client-address';
-import { rateLimitSettings, sessionRateLimiterHarness } from './rate-limit.spec-support';
+import { rateLimitSettings, sessionRateLimiterHarness } from '../../test/support/rate-limit-harness';
 
 const build = (overrides: Parameters<typeof rateLimitSettings>[0] = {}) => sessionRateLimiterHarness(rateLimitSettings(overrides));
 

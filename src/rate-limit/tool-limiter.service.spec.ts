@@ -1,5 +1,5 @@
 import { ToolLimiterService } from './tool-limiter.service';
-import { rateLimitSettings, sessionRateLimiterHarness } from './rate-limit.spec-support';
+import { rateLimitSettings, sessionRateLimiterHarness } from '../../test/support/rate-limit-harness';
 
 function build() {
   const { clock, limiter } = sessionRateLimiterHarness(rateLimitSettings({ weatherApi: '3/hour', webSearch: '2/hour' }));

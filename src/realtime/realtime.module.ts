@@ -1,25 +1,30 @@
 import { Module } from '@nestjs/common';
+import { OPENAI_KEY_PARTICIPANT, SESSION_METRICS_PARTICIPANT, sessionParticipantsProvider } from '../common/session-lifecycle';
 import { CostModule } from '../cost/cost.module';
 import { ToolsModule } from '../tools/tools.module';
 import { SessionConnectionsService } from './connection/session-connections.service';
-import { ConnectionGate } from './connection/connection-gate.service';
 import { UpgradeGate } from './connection/upgrade-gate.service';
 import { HangupRetries } from './openai/hangup-retries';
+import { OpenAiKeyParticipant } from './openai/openai-key.participant';
 import { RealtimeCallsClient } from './openai/realtime-calls.client';
 import { SidebandClient } from './openai/sideband.client';
 import { REALTIME_METRIC_PROVIDERS, RealtimeMetrics } from './realtime.metrics';
 import { SessionConfigFactory } from './session-config/session-config.factory';
 import { SessionGateway } from './session.gateway';
+import { SessionLifecycle } from './session/session-lifecycle.service';
+import { SessionMetricsParticipant } from './session/session-metrics.participant';
 import { SessionsService } from './session/sessions.service';
+import { VoiceSessionFactory } from './session/voice-session.factory';
 
 /**
- * Conversations: the /session gateway, the connection gate, the session registry and the
- * OpenAI call + sideband clients. It reaches rate limiting (CONNECT_LIMITER), cost
- * (SESSION_COST) and tools (TOOL_CATALOG) only through the tokens in common/session-ports,
- * provided by RateLimitModule, CostModule and ToolsModule; nothing below imports this module.
+ * Conversations: the /session gateway, the session lifecycle, the session registry and the
+ * OpenAI call + sideband clients. It reaches the modules below only through the tokens of
+ * common/session-ports (SESSION_COST, TOOL_CATALOG) and common/session-lifecycle (the ordered
+ * SESSION_PARTICIPANTS, each module providing its own), and acts on what they decide through
+ * the EnforcementBus; nothing below imports this module.
  */
 @Module({
-  // RateLimitModule is global (CONNECT_LIMITER); cost and tools export their ports.
+  // Auth and rate limiting are global (their participants); cost and tools export their ports.
   imports: [CostModule, ToolsModule],
   providers: [
     ...REALTIME_METRIC_PROVIDERS,
@@ -28,8 +33,14 @@ import { SessionsService } from './session/sessions.service';
     HangupRetries,
     SidebandClient,
     SessionConfigFactory,
+    OpenAiKeyParticipant,
+    { provide: OPENAI_KEY_PARTICIPANT, useExisting: OpenAiKeyParticipant },
+    SessionMetricsParticipant,
+    { provide: SESSION_METRICS_PARTICIPANT, useExisting: SessionMetricsParticipant },
+    sessionParticipantsProvider,
+    SessionLifecycle,
+    VoiceSessionFactory,
     SessionsService,
-    ConnectionGate,
     UpgradeGate,
     SessionConnectionsService,
     SessionGateway,

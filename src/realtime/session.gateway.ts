@@ -1,14 +1,15 @@
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { SESSION_WIRE_LIMITS } from '../common/session-wire';
 import { SessionConnectionsService } from './connection/session-connections.service';
 
 export const SESSION_PATH = '/session';
-/** Contract §3: a larger frame closes the socket with 1009. */
-export const MAX_FRAME_BYTES = 64 * 1024;
+/** A larger frame closes the socket with 1009. */
+export const MAX_FRAME_BYTES = SESSION_WIRE_LIMITS.maxFrameBytes;
 
 /**
- * `/session`: one WebSocket per conversation, raw JSON text frames `{type, ...}` (contract §3).
+ * `/session`: one WebSocket per conversation, raw JSON text frames `{type, ...}` (docs/protocol.md).
  * The gateway only hands each socket over; SessionWsAdapter checks the upgrade, the
  * connections service reads the frames, the sessions service runs the conversation.
  */

@@ -34,7 +34,7 @@ export function clientKey(ip: string): string {
   return ip;
 }
 
-/** A shortened address for logs: never the full client IP (contract §7). */
+/** A shortened address for logs: never the full client IP (README, "Logs"). */
 export function maskIp(ip: string): string {
   const key = clientKey(ip);
   if (isIPv4(key)) return key.replace(/\.\d+$/, '.x');

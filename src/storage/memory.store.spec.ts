@@ -1,4 +1,4 @@
-import { ManualClock } from '../common/clock';
+import { ManualClock } from '../../test/support/manual-clock';
 import { MemoryStore } from './memory.store';
 
 describe('MemoryStore memory bounds', () => {

@@ -2,7 +2,7 @@ import { Global, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicati
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { storageConfig } from '../config/storage.config';
-import { InjectStore, STATE_STORE } from './inject-store.decorator';
+import { InjectLocalStore, InjectStore, LOCAL_STORE, STATE_STORE } from './inject-store.decorator';
 import { MemoryStore } from './memory.store';
 import { RedisStore, redisHostOf } from './redis.store';
 import type { StateStore } from './state-store';
@@ -30,16 +30,27 @@ export async function createStateStore(config: ConfigType<typeof storageConfig>,
   return store;
 }
 
+/** A store of this instance's own, beside a shared one; none when the shared store is memory already. */
+export function createLocalStore(store: StateStore, clock: Clock): MemoryStore | null {
+  if (store.backend === 'memory') return null;
+  const local = new MemoryStore(clock);
+  local.startSweeping();
+  return local;
+}
+
 /**
  * Before the server listens: waits (boundedly) until the event subscriptions other modules made in
  * onModuleInit are confirmed, so an event published the moment this instance serves reaches it.
- * After the servers have stopped: closes the Redis connections (or stops the sweeper).
+ * After the servers have stopped: closes the Redis connections (or stops the sweepers).
  */
 @Injectable()
 class StoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
 
-  constructor(@InjectStore() private readonly store: StateStore) {}
+  constructor(
+    @InjectStore() private readonly store: StateStore,
+    @InjectLocalStore() private readonly local: MemoryStore | null,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!(await this.store.subscriptionsReady(REDIS_BOOT_WAIT_MS))) {
@@ -49,7 +60,7 @@ class StoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.store instanceof RedisStore) await this.store.close();
-    if (this.store instanceof MemoryStore) this.store.stop();
+    for (const store of [this.store, this.local]) if (store instanceof MemoryStore) store.stop();
   }
 }
 
@@ -61,9 +72,10 @@ class StoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       inject: [storageConfig.KEY, Clock],
       useFactory: createStateStore,
     },
+    { provide: LOCAL_STORE, inject: [STATE_STORE, Clock], useFactory: createLocalStore },
     StoreLifecycle,
   ],
-  exports: [STATE_STORE],
+  exports: [STATE_STORE, LOCAL_STORE],
 })
 export class StorageModule {}
 

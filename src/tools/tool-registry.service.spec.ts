@@ -5,6 +5,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import type { ToolCallContext } from '../common/session-ports';
 import type { Tool, ToolParameters, ToolResult } from './tool';
 import { answer } from './tool-result';
+import { CountingLimiter } from '../../test/tools/tool-kit';
 import { ToolRegistry } from './tool-registry.service';
 
 class EchoArgs {
@@ -13,7 +14,7 @@ class EchoArgs {
 }
 
 class EchoTool implements Tool<EchoArgs> {
-  readonly name = 'echo';
+  readonly name: string = 'echo';
   readonly description = 'Repeat text.';
   readonly parameters: ToolParameters = {
     type: 'object',
@@ -46,6 +47,7 @@ describe('ToolRegistry (the TOOL_CATALOG)', () => {
 
   let registry: ToolRegistry;
   let tool: EchoTool;
+  let limiter: CountingLimiter;
   let metrics: Registry;
 
   beforeEach(() => {
@@ -53,8 +55,9 @@ describe('ToolRegistry (the TOOL_CATALOG)', () => {
     const calls = new Counter({ name: 'ducke_tool_calls_total', help: 'h', labelNames: ['tool', 'outcome'], registers: [metrics] });
     const duration = new Histogram({ name: 'ducke_tool_duration_seconds', help: 'h', labelNames: ['tool', 'outcome'], registers: [metrics] });
     tool = new EchoTool();
+    limiter = new CountingLimiter();
     const discovery = { getProviders: () => [{ instance: tool }, { instance: tool }] } as unknown as DiscoveryService;
-    registry = new ToolRegistry(discovery, calls, duration);
+    registry = new ToolRegistry(discovery, limiter, calls, duration);
     registry.onModuleInit();
   });
 
@@ -122,5 +125,48 @@ describe('ToolRegistry (the TOOL_CATALOG)', () => {
     const histogram = (await metrics.getMetricsAsJSON()).find((entry) => entry.name === 'ducke_tool_duration_seconds');
     const count = histogram?.values.find((value) => (value as { metricName?: string }).metricName === 'ducke_tool_duration_seconds_count' && value.labels.tool === 'echo');
     expect(count?.value).toBe(1);
+  });
+
+  describe('a tool that declares its limit', () => {
+    class LimitedEcho extends EchoTool {
+      override readonly name = 'limited_echo';
+      readonly limit = { tool: 'weather' as const, spokenAs: 'echo' };
+    }
+    let limited: LimitedEcho;
+    beforeEach(() => {
+      limited = new LimitedEcho();
+      registry.register(limited);
+    });
+
+    it('counts each valid call once against it, for the caller, before the tool runs', async () => {
+      await registry.run('limited_echo', '{"text":"a"}', context);
+      await registry.run('limited_echo', '{"text":42}', context); // invalid: not counted
+      await registry.run('echo', '{"text":"a"}', context); // no limit declared
+      expect(limiter.calls).toEqual([{ tool: 'weather', identity: context.identity }]);
+    });
+
+    it('over the limit: a spoken refusal with the wait, and the tool never runs', async () => {
+      limiter = new CountingLimiter({ weather: 0 }, 701);
+      const metricsOf = new Registry();
+      registry = new ToolRegistry(
+        { getProviders: () => [{ instance: limited }] } as unknown as DiscoveryService,
+        limiter,
+        new Counter({ name: 'ducke_tool_calls_total', help: 'h', labelNames: ['tool', 'outcome'], registers: [metricsOf] }),
+        new Histogram({ name: 'ducke_tool_duration_seconds', help: 'h', labelNames: ['tool', 'outcome'], registers: [metricsOf] }),
+      );
+      registry.onModuleInit();
+      const outcome = await registry.run('limited_echo', '{"text":"a"}', context);
+      expect(outcome).toMatchObject({ ok: false, outcome: 'rate_limited' });
+      expect(JSON.parse(outcome.output)).toEqual({ error: 'rate_limited', message: "I've hit my echo limit, try again in 12 minutes.", retryAfterSec: 701 });
+      expect(limited.seen).toHaveLength(0);
+    });
+
+    it('refuses (tool not run) when the limit cannot be checked', async () => {
+      limiter.failWith = new Error('store down');
+      const outcome = await registry.run('limited_echo', '{"text":"a"}', context);
+      expect(outcome).toMatchObject({ ok: false, outcome: 'upstream_error' });
+      expect(JSON.parse(outcome.output).message).toBe("I can't check my echo limit right now; try again in a minute.");
+      expect(limited.seen).toHaveLength(0);
+    });
   });
 });

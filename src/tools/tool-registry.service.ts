@@ -1,20 +1,23 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { validateSync, ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { parseJsonObject, validatedDto } from '../common/dto-parsing';
 import type { Counter, Histogram } from 'prom-client';
-import type { ToolCallContext, ToolCatalog, ToolDefinition, ToolOutcome, ToolOutcomeKind } from '../common/session-ports';
+import { TOOL_LIMITER } from '../common/session-ports';
+import type { ToolCallContext, ToolCatalog, ToolDefinition, ToolLimiter, ToolOutcome, ToolOutcomeKind } from '../common/session-ports';
 import { RegisteredTool, Tool, ToolResult } from './tool';
-import { failure } from './tool-result';
+import { failure, rateLimited } from './tool-result';
 import { TOOL_CALLS_TOTAL, TOOL_DURATION_SECONDS } from './tool-metrics';
 
 /** Longer argument strings are refused before any parsing work (the limits are far below). */
 const MAX_ARGUMENTS_JSON = 16_384;
 
 /**
- * The TOOL_CATALOG: lists every @RegisteredTool provider for the session and runs one call.
- * `run` never throws — bad JSON, invalid arguments, an unknown tool or a failing tool all come
- * back as an outcome with a short error output — and records every call in the metrics.
+ * The TOOL_CATALOG: lists every @RegisteredTool provider for the session and runs one call:
+ * arguments parsed and validated, the tool's declared limit counted, then the tool. `run` never
+ * throws — bad JSON, invalid arguments, a limit, an unknown tool or a failing tool all come back
+ * as an outcome with a short error output — and records every call in the metrics.
  */
 @Injectable()
 export class ToolRegistry implements ToolCatalog, OnModuleInit {
@@ -24,6 +27,7 @@ export class ToolRegistry implements ToolCatalog, OnModuleInit {
 
   constructor(
     private readonly discovery: DiscoveryService,
+    @Inject(TOOL_LIMITER) private readonly limiter: ToolLimiter,
     @InjectMetric(TOOL_CALLS_TOTAL) private readonly calls: Counter<'tool' | 'outcome'>,
     @InjectMetric(TOOL_DURATION_SECONDS) private readonly duration: Histogram<'tool' | 'outcome'>,
   ) {}
@@ -65,7 +69,8 @@ export class ToolRegistry implements ToolCatalog, OnModuleInit {
         result = failure('unknown_tool', `There is no tool called ${JSON.stringify(String(name).slice(0, 64))}.`);
       } else {
         const args = this.parseArguments(tool, argumentsJson);
-        result = typeof args === 'string' ? failure('invalid_arguments', args) : await tool.run(args, context);
+        if (typeof args === 'string') result = failure('invalid_arguments', args);
+        else result = (await this.checkLimit(tool, context)) ?? (await tool.run(args, context));
       }
     } catch (error) {
       this.logger.error(`tool ${toolLabel} failed (request ${context.requestId}): ${(error as Error).message}`);
@@ -77,27 +82,30 @@ export class ToolRegistry implements ToolCatalog, OnModuleInit {
     return { ok: result.outcome === 'ok', outcome: result.outcome, output: JSON.stringify(result.output) };
   }
 
+  /** Count the call against the tool's limit; a refusal when over it or when it cannot be checked. */
+  private async checkLimit(tool: Tool, context: ToolCallContext): Promise<ToolResult | undefined> {
+    const limit = tool.limit;
+    if (!limit) return undefined;
+    try {
+      const decision = await this.limiter.consume(limit.tool, context.identity);
+      return decision.allowed ? undefined : rateLimited(limit.spokenAs, decision.retryAfterSec);
+    } catch (error) {
+      // The limit cannot be checked: refuse rather than call an upstream API unmetered.
+      this.logger.warn(`${limit.spokenAs} limit check failed (request ${context.requestId}): ${(error as Error).message}`);
+      return failure('upstream_error', `I can't check my ${limit.spokenAs} limit right now; try again in a minute.`);
+    }
+  }
+
   /** A validated DTO instance, or the message explaining what is wrong. */
   private parseArguments(tool: Tool, argumentsJson: string): object | string {
     if (typeof argumentsJson !== 'string') return 'Arguments must be a JSON object.';
     if (argumentsJson.length > MAX_ARGUMENTS_JSON) return 'Arguments are too long.';
-    let raw: unknown;
-    try {
-      raw = argumentsJson.trim() === '' ? {} : JSON.parse(argumentsJson);
-    } catch {
-      return 'Arguments are not valid JSON.';
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'Arguments must be a JSON object.';
-    const dto = new tool.argsType() as Record<string, unknown>;
-    // Copy only the declared properties (never __proto__ or anything else the model invents);
-    // null means "not given", so an optional argument keeps its default.
-    for (const key of Object.keys(tool.parameters.properties)) {
-      if (!Object.hasOwn(raw, key)) continue;
-      const value = (raw as Record<string, unknown>)[key];
-      if (value === null || value === undefined) continue;
-      dto[key] = typeof value === 'string' && value.length <= MAX_ARGUMENTS_JSON ? value.normalize('NFC').trim() : value;
-    }
-    const errors = validateSync(dto, { forbidUnknownValues: true, stopAtFirstError: true });
+    const parsed = parseJsonObject(argumentsJson, { emptyAsObject: true });
+    if (!parsed.ok) return parsed.problem === 'not_json' ? 'Arguments are not valid JSON.' : 'Arguments must be a JSON object.';
+    const { dto, errors } = validatedDto(tool.argsType, parsed.value, Object.keys(tool.parameters.properties), {
+      prepare: prepareArgument,
+      validator: { stopAtFirstError: true },
+    });
     return errors.length ? describe(errors) : dto;
   }
 
@@ -105,6 +113,12 @@ export class ToolRegistry implements ToolCatalog, OnModuleInit {
     this.calls.inc({ tool, outcome });
     this.duration.observe({ tool, outcome }, seconds);
   }
+}
+
+/** null means "not given", so an optional argument keeps its default; text is compared in NFC, trimmed. */
+function prepareArgument(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string' && value.length <= MAX_ARGUMENTS_JSON ? value.normalize('NFC').trim() : value;
 }
 
 /** "location: must be a place name …; days: must be 1 to 7" */

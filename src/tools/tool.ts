@@ -2,7 +2,7 @@
 // the registry (ToolRegistry) finds it through Nest's discovery, lists its definition for the
 // session and runs it — so adding a tool is adding one provider, nothing else changes.
 import { DiscoveryService } from '@nestjs/core';
-import type { ToolCallContext, ToolOutcomeKind } from '../common/session-ports';
+import type { LimitedTool, ToolCallContext, ToolOutcomeKind } from '../common/session-ports';
 
 /** JSON Schema of a tool's arguments object, as sent to OpenAI in `session.tools`. */
 export interface ToolParameters {
@@ -19,6 +19,13 @@ export interface ToolResult {
   output: Record<string, unknown>;
 }
 
+/** A per-client limit (RATE_LIMIT_*) a tool's calls count against. */
+export interface ToolLimit {
+  tool: LimitedTool;
+  /** As the model says it: "weather" → "I've hit my weather limit". */
+  spokenAs: string;
+}
+
 export interface Tool<Args extends object = object> {
   readonly name: string;
   readonly description: string;
@@ -28,6 +35,11 @@ export interface Tool<Args extends object = object> {
    * into a fresh instance and validates it; `run` only ever sees a valid instance.
    */
   readonly argsType: new () => Args;
+  /**
+   * The limit the registry counts each call against, after the arguments are valid and before
+   * `run`: over it, or when it cannot be checked, the call is refused and `run` never happens.
+   */
+  readonly limit?: ToolLimit;
   run(args: Args, context: ToolCallContext): Promise<ToolResult>;
 }
 

@@ -24,7 +24,7 @@ describe('security headers and CORS', () => {
   beforeAll(async () => (app = await startTestApp({ ALLOWED_ORIGINS: 'https://duck.example.com,https://*.allowed.test', ENABLE_HSTS: 'false' })));
   afterAll(() => app.close());
 
-  it.each(['/', '/status', '/no-such-page', '/static/styles.css'])('%s carries every header of contract §2', async (path) => {
+  it.each(['/', '/status', '/no-such-page', '/static/styles.css'])('%s carries every header of docs/protocol.md', async (path) => {
     const response = await fetch(`${app.url}${path}`);
     expectSecurityHeaders(response.headers);
     expect(response.headers.get('strict-transport-security')).toBeNull();

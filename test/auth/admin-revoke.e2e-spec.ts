@@ -1,4 +1,4 @@
-import { claimsAt, hs256 } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256 } from '../support/test-tokens';
 import { ADMIN_TOKEN, revoke, startAuthApp, upgradeWith, type AuthApp } from './auth-app';
 import { get } from '../rate-limit/http-get';
 

@@ -2,8 +2,9 @@
 // POSTs to the admin endpoint over real sockets (with a chosen source address).
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { SESSION_AUTHENTICATOR, type EnforcementEvent, type SessionAuthenticator } from '../../src/common/session-ports';
-import { TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
+import { TEST_SECRET } from '../support/test-tokens';
 import { STATE_STORE } from '../../src/storage/inject-store.decorator';
 import type { StateStore } from '../../src/storage/state-store';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -29,7 +30,10 @@ export async function startAuthApp(env: Record<string, string | undefined> = {})
   const app = await startTestApp({ ...AUTH_ENV, ...env });
   const authenticator = app.app.get<SessionAuthenticator>(SESSION_AUTHENTICATOR);
   const events: AuthApp['events'] = [];
-  authenticator.onEnforcement((event) => events.push({ ...event, at: Date.now() }));
+  // What auth announced on the enforcement bus (the cost module's decisions travel there too).
+  app.app.get(EnforcementBus).subscribe((event) => {
+    if (event.kind === 'end' && (event.reason === 'revoked' || event.reason === 'token_expired')) events.push({ ...event, at: Date.now() });
+  });
   return { ...app, authenticator, store: app.app.get<StateStore>(STATE_STORE), events };
 }
 

@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { claimsAt, hs256 } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256 } from '../support/test-tokens';
 import { launchChromium, PageWatch } from '../page/support/page-browser';
 import { connect, startPageApp, type PageApp } from '../page/support/page-app';
 import { AUTH_ENV } from './auth-app';

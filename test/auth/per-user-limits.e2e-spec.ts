@@ -1,4 +1,4 @@
-import { claimsAt, hs256 } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256 } from '../support/test-tokens';
 import {
   CONNECT_LIMITER,
   SESSION_COST,

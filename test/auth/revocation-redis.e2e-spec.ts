@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { revokedKey } from '../../src/auth/revocation-list.service';
-import { claimsAt, hs256 } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256 } from '../support/test-tokens';
 import { RedisServer } from '../support/redis-server';
 import { waitFor } from '../support/ports';
 import { revoke, startAuthApp, upgradeWith, type AuthApp } from './auth-app';

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { algNone, claimsAt, hs256, hs256WithPublicKey, OTHER_SECRET, rs256, rsaKeys } from '../../src/auth/test-tokens.spec-support';
+import { algNone, claimsAt, hs256, hs256WithPublicKey, OTHER_SECRET, rs256, rsaKeys } from '../support/test-tokens';
 import { usageCosting } from '../cost/cost-app';
 import { BrowserSocket, TEST_OFFER, type Message } from '../realtime/support/browser-socket';
 import { metricValue } from '../realtime/support/metrics';
@@ -8,7 +8,7 @@ import { RedisServer } from '../support/redis-server';
 import { waitFor } from '../support/ports';
 import { AUTH_ENV, revoke } from './auth-app';
 
-// Contract §9 over real sockets: the token gate of /session, revocation and expiry of live calls,
+// docs/authentication.md over real sockets: the token gate of /session, revocation and expiry of live calls,
 // and per-user limits — the real app, the fake OpenAI, real Redis where state is shared.
 
 const ISSUER = 'https://id.duck.example';
@@ -50,7 +50,7 @@ describe('/session token gate (HS256, issuer and audience configured)', () => {
   });
   afterAll(() => env.close());
 
-  it('refuses every reason of contract §9 with unauthorized + loginUrl and close 1008, counting nothing and creating no call', async () => {
+  it('refuses every reason of docs/authentication.md with unauthorized + loginUrl and close 1008, counting nothing and creating no call', async () => {
     await revoke(env.app, { jti: 'revoked-jti' });
     const cases: Array<[string, () => Record<string, unknown>, RegExp, string]> = [
       ['no token', () => ({ headers: { 'X-Forwarded-For': REFUSED_IP } }), /sign in/, 'missing'],

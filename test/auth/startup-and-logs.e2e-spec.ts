@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WebSocket } from 'ws';
-import { claimsAt, hs256, rsaKeys, TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
+import { claimsAt, hs256, rsaKeys, TEST_SECRET } from '../support/test-tokens';
 import { ROOT, runBuiltApp, spawnApp } from '../support/spawned-app';
 import { ADMIN_TOKEN, AUTH_ENV, postJson, revoke, startAuthApp, upgradeWith } from './auth-app';
 

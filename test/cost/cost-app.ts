@@ -1,5 +1,6 @@
 // Helpers for the cost module's integration specs: the real app (startTestApp) and its
 // SESSION_COST port, plus usage objects in OpenAI's response.done shape.
+import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { SESSION_COST, type ClientIdentity, type EnforcementEvent, type SessionCost } from '../../src/common/session-ports';
 import { STATE_STORE } from '../../src/storage/inject-store.decorator';
 import type { StateStore } from '../../src/storage/state-store';
@@ -12,11 +13,16 @@ export interface CostApp extends TestApp {
   events: Array<EnforcementEvent & { at: number }>;
 }
 
+const AUTH_REASONS = new Set<string>(['revoked', 'token_expired']);
+
 export async function startCostApp(env: Record<string, string | undefined>): Promise<CostApp> {
   const app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', ...env });
   const cost = app.app.get<SessionCost>(SESSION_COST);
   const events: CostApp['events'] = [];
-  cost.onEnforcement((event) => events.push({ ...event, at: Date.now() }));
+  // The cost module's decisions on the enforcement bus (auth's revocations travel there too).
+  app.app.get(EnforcementBus).subscribe((event) => {
+    if (event.kind === 'update' || !AUTH_REASONS.has(event.reason)) events.push({ ...event, at: Date.now() });
+  });
   return { ...app, cost, store: app.app.get<StateStore>(STATE_STORE), events };
 }
 

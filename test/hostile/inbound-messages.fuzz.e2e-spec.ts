@@ -10,7 +10,7 @@ const FUZZ_TIMEOUT_MS = 900_000;
 
 // Every browser → server message type of /session fuzzed over real WebSockets into the real app
 // (fast-check, fixed seeds, 10,000 runs per type, plus 10,000 arbitrary frames): each frame gets
-// the answer an independent oracle of contract §3 predicts — the message acted on, or an `error`
+// the answer an independent oracle of docs/protocol.md predicts — the message acted on, or an `error`
 // with the connection left open — nothing crashes, nothing rejects unhandled, and only valid
 // values reach OpenAI (every offer in a call creation, every voice in a session.update).
 
@@ -21,7 +21,7 @@ const PER_CONNECTION = 18;
 const VOICES: readonly string[] = REALTIME_VOICES;
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
-// ---- the oracle: contract §3 and README "Messages", written independently of the parser ------
+// ---- the oracle: docs/protocol.md, written independently of the parser ------
 
 type Verdict = { kind: 'invalid' } | { kind: 'start'; sdp: string; voice?: string } | { kind: 'voice'; voice: string } | { kind: 'stop' } | { kind: 'usage' };
 

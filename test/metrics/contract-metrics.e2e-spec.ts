@@ -1,4 +1,4 @@
-// The metric names of contract §6 and the team's ownership list, as a scraper sees them over
+// The metric names of docs/monitoring.md, as a scraper sees them over
 // HTTP from the real app: each one is listed with its type and labels, and moves with what it
 // counts. Every module registers its own metrics; this suite checks they all reach /metrics.
 import { SESSION_COST, type SessionCost } from '../../src/common/session-ports';

@@ -13,7 +13,7 @@ describe('microphone problems', () => {
   const upgrades: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ OPENAI_API_KEY: undefined });
+    app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e' });
     app.app.getHttpServer().on('upgrade', (req: IncomingMessage) => upgrades.push(req.url ?? ''));
   });
 

@@ -19,7 +19,7 @@ describe('the voice assistant page', () => {
   };
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ OPENAI_API_KEY: undefined }), launchChromium()]);
+    [app, browser] = await Promise.all([startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e' }), launchChromium()]);
   });
 
   afterEach(async () => {

@@ -8,7 +8,7 @@ import { ROOMY_LIMITS } from './support/realtime-app';
 
 // SIGTERM on the built service (`node dist/main.js`, what the container runs): new sessions are
 // refused, every conversation ends with `shutdown` and its call is hung up, the process exits
-// within 10 s (contract §8). Needs `npm run build` (npm test does it).
+// within 10 s (README, "Stopping"). Needs `npm run build` (npm test does it).
 
 describe('/session on SIGTERM (built app)', () => {
   let fake: FakeOpenAI;
@@ -59,5 +59,7 @@ describe('/session on SIGTERM (built app)', () => {
     expect(tookMs).toBeLessThan(10_000);
     expect(realtime.callList.map((call) => call.hangups.length)).toEqual([1, 1, 1]);
     expect(app.output()).toContain('draining 3 session(s) (SIGTERM)');
+    // The operator's last line: why, how many calls ended, how long it took.
+    expect(app.output()).toMatch(/DUCK-E stopped on SIGTERM: 3 conversations ended in \d+\.\d s \(exit 0\)/);
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { algNone, claimsAt, hs256, hs256WithHeader, hs256WithPublicKey, OTHER_SECRET, TEST_SECRET } from '../../src/auth/test-tokens.spec-support';
+import { algNone, claimsAt, hs256, hs256WithHeader, hs256WithPublicKey, OTHER_SECRET, TEST_SECRET } from '../support/test-tokens';
 import { ADMIN_TOKEN, postJson } from '../auth/auth-app';
 import { sleep, waitFor } from '../support/ports';
 import { ConversationLoad } from './support/conversation-load';

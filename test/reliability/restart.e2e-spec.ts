@@ -5,7 +5,7 @@ import { LoadClient } from './support/load-client';
 import { ReliabilityStack, startReliabilityStack } from './support/reliability-stack';
 import { fetchFrom } from './support/server-probe';
 
-// A restart under load (issue 9, contract §8): SIGTERM while 100 conversations talk → every one
+// A restart under load (README, "Stopping"): SIGTERM while 100 conversations talk → every one
 // is told `shutdown` and hung up, idle connections are closed, newcomers are refused, and the
 // process is gone within 10 s with exit code 0. A new process serves /status within 2 s of being
 // started, with its rate limits in force from its very first request.

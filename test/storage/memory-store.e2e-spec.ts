@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/common/clock';
+import { ManualClock } from '../support/manual-clock';
 import { MemoryStore } from '../../src/storage/memory.store';
 import { stateStoreContract } from './state-store.contract';
 

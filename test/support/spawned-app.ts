@@ -10,7 +10,7 @@ export interface SpawnedApp {
   url: string;
   port: number;
   output(): string;
-  /** Resolves with the exit code (or signal name) when the process has exited. */
+  /** Resolves with the exit code (or signal name) when the process has exited and its output is read. */
   exited: Promise<number | string>;
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
@@ -25,7 +25,8 @@ export function runBuiltApp(env: Record<string, string>, cwd = ROOT): { child: C
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // 'close', not 'exit': the process's last lines may still be in the pipe when it exits.
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, output: () => output, exited };
 }
 

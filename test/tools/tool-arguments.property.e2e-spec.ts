@@ -1,4 +1,4 @@
-// V1 (reliability-security.md §8): fuzzed tool arguments. 10,000 fast-check runs per tool, fixed
+// Fuzzed tool arguments. 10,000 fast-check runs per tool, fixed
 // seed, through the real registry, DTOs, services, sources and clients down to the one outbound
 // HTTP layer (UpstreamHttp, for the weather APIs) and the OpenAI client (for web search), which
 // are replaced by spies that record what would leave the process and answer with real shapes.
@@ -196,11 +196,11 @@ describe('fuzzed tool arguments (fast-check, 10,000 runs per tool, fixed seed)',
   const onUnhandled = () => unhandled++;
 
   function registryWith(source: WeatherSource): ToolRegistry {
-    const registry = new ToolRegistry({ getProviders: () => [] } as unknown as DiscoveryService, metrics.calls, metrics.duration);
-    const weather = new WeatherService(source, limiter, store);
+    const registry = new ToolRegistry({ getProviders: () => [] } as unknown as DiscoveryService, limiter, metrics.calls, metrics.duration);
+    const weather = new WeatherService(source, store);
     registry.register(new CurrentWeatherTool(weather));
     registry.register(new WeatherForecastTool(weather));
-    registry.register(new WebSearchTool(new WebSearchService(openai as unknown as OpenAIResponsesClient, limiter, metrics.upstreamErrors)));
+    registry.register(new WebSearchTool(new WebSearchService(openai as unknown as OpenAIResponsesClient, metrics.upstreamErrors)));
     return registry;
   }
   const openMeteo = registryWith(new OpenMeteoSource(new OpenMeteoClient(CONFIG, http)));

@@ -8,6 +8,7 @@ import { CallUi, Conversation } from './conversation/conversation';
 import { byId } from './dom';
 import { formatClock } from './format';
 import { SessionMeter } from './meter/session-meter';
+import { explainError } from './notices/explanations';
 import { safeLoginUrl } from './notices/login-link';
 import { NoticeView } from './notices/notice-view';
 import { Preferences } from './preferences';
@@ -160,7 +161,10 @@ function start(): void {
   window.addEventListener('pagehide', () => conversation.leave());
 
   renderConnectButton();
-  void showServiceStatus(byId('service-status'));
+  // A server that cannot hold any conversation says why before anyone presses Connect.
+  void showServiceStatus(byId('service-status')).then((state) => {
+    if (state === 'not_configured' && !conversation.busy && byId('notice').hidden) notice.show(explainError('not_configured'));
+  });
 }
 
 document.addEventListener('DOMContentLoaded', start);

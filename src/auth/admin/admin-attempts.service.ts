@@ -38,7 +38,7 @@ function failureKey(clientKey: string): string {
   return `auth:admin-failures:${clientKey}`;
 }
 
-/** 429 with the JSON body of contract §2 (the guard sets `Retry-After`). */
+/** 429 with the JSON body of docs/protocol.md (the guard sets `Retry-After`). */
 export class AdminLockedOutException extends HttpException {
   constructor(readonly retryAfterSec: number) {
     super(

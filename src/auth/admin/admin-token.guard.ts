@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { CanActivate, ExecutionContext, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { ClientIdentityService } from '../../security/security.module';
+import { ClientIdentityService } from '../../security/client-identity.service';
 import { AUTH_SETTINGS, type AuthSettings } from '../auth-settings';
 import { bearerToken } from '../token-source';
 import { AdminAttempts, AdminLockedOutException } from './admin-attempts.service';

@@ -11,7 +11,7 @@ export interface RevokeResponse {
   until: string;
 }
 
-/** Operator actions on tokens (contract §9). Not counted by the page rate limits; the guard limits guessing. */
+/** Operator actions on tokens (docs/authentication.md). Not counted by the page rate limits; the guard limits guessing. */
 @Controller('admin/tokens')
 @UseGuards(AdminTokenGuard)
 export class AdminTokensController {

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
+import { DEFAULT_MESSAGE_RULE } from '../../rate-limit/message-limiter.service';
+import { TokenBucket } from '../../rate-limit/token-bucket';
 import { ClientConnection, DEFAULT_CONNECTION_LIMITS } from './client-connection';
 
 /** The slice of a `ws` socket the connection uses, with a settable bufferedAmount. */
@@ -40,7 +42,14 @@ const identity = { ip: '127.0.0.1', clientKey: '127.0.0.1' };
 
 function connect(now = { t: 0 }) {
   const socket = new StubSocket();
-  const connection = new ClientConnection(socket as unknown as WebSocket, identity, ['en-US'], DEFAULT_CONNECTION_LIMITS, quiet, () => now.t);
+  const connection = new ClientConnection(
+    socket as unknown as WebSocket,
+    identity,
+    ['en-US'],
+    // The rate-limit module's bucket for RATE_LIMIT_SESSION_MESSAGES' default, on the test's clock.
+    new TokenBucket(DEFAULT_MESSAGE_RULE, () => now.t),
+    { limits: DEFAULT_CONNECTION_LIMITS, logger: quiet, now: () => now.t },
+  );
   const received: unknown[] = [];
   return { socket, connection, received, now };
 }
@@ -73,11 +82,11 @@ describe('ClientConnection', () => {
     const { socket, connection, received, now } = connect();
     connection.admit((message) => received.push(message));
     for (let i = 0; i < 30; i++) socket.receive('{"type":"session.stop"}');
-    expect(received).toHaveLength(DEFAULT_CONNECTION_LIMITS.burst);
+    expect(received).toHaveLength(DEFAULT_MESSAGE_RULE.burst);
     expect(socket.messages()).toEqual([{ type: 'error', code: 'rate_limited', message: 'Too many messages; slow down.', retryAfterSec: 1 }]);
     now.t += 1_000;
     socket.receive('{"type":"session.stop"}');
-    expect(received).toHaveLength(DEFAULT_CONNECTION_LIMITS.burst + 1);
+    expect(received).toHaveLength(DEFAULT_MESSAGE_RULE.burst + 1);
     expect(socket.closedWith).toBeUndefined();
   });
 
@@ -85,7 +94,7 @@ describe('ClientConnection', () => {
     const { socket, connection, received } = connect();
     connection.admit((message) => received.push(message));
     for (let i = 0; i < 1_000; i++) socket.receive('{"type":"session.stop"}');
-    expect(received).toHaveLength(DEFAULT_CONNECTION_LIMITS.burst);
+    expect(received).toHaveLength(DEFAULT_MESSAGE_RULE.burst);
     expect(socket.closedWith).toEqual([1008, 'message flood']);
     expect(socket.messages().filter((message) => message.code === 'rate_limited')).toHaveLength(1);
   });

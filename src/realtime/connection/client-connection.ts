@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
-import type { AuthenticatedUser, ClientIdentity } from '../../common/session-ports';
+import type { AuthenticatedUser, ClientIdentity, MessageBucket } from '../../common/session-ports';
+import { SESSION_WIRE_LIMITS } from '../../common/session-wire';
 import { CloseCode } from '../protocol/close-codes';
 import { InboundMessage, parseInboundMessage } from '../protocol/inbound-message.parser';
 import { errorMessage, ServerMessage } from '../protocol/server-messages';
 import type { SessionClient, VoiceSession } from '../session/voice-session';
 
 export interface ConnectionLimits {
-  /** Inbound token bucket: burst size… */
-  burst: number;
-  /** …and refill per second. A person's page sends a handful of messages per conversation. */
-  perSecond: number;
-  /** Messages dropped within one second that make it a flood: the socket is closed 1008. */
+  /** Messages dropped (over RATE_LIMIT_SESSION_MESSAGES) within one second that make it a flood: the socket is closed 1008. */
   floodDrops: number;
   /** Outbound: droppable messages (cost.updated) are skipped above this many buffered bytes… */
   softBufferedBytes: number;
@@ -21,19 +19,24 @@ export interface ConnectionLimits {
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  burst: 20,
-  perSecond: 5,
-  floodDrops: 100,
-  softBufferedBytes: 16 * 1024,
-  hardBufferedBytes: 256 * 1024,
+  floodDrops: SESSION_WIRE_LIMITS.floodDropsPerSecond,
+  softBufferedBytes: SESSION_WIRE_LIMITS.softBufferedBytes,
+  hardBufferedBytes: SESSION_WIRE_LIMITS.hardBufferedBytes,
 };
+
+export interface ConnectionOptions {
+  limits?: ConnectionLimits;
+  logger?: Logger;
+  /** Monotonic ms (tests move it by hand). */
+  now?: () => number;
+}
 
 /** Messages that arrive while the connection gate is still deciding are kept (a few). */
 const MAX_EARLY_MESSAGES = 4;
 
 /**
  * One browser socket on /session: the transport rules, whatever the session does. Inbound
- * frames are rate limited before they are even parsed, then validated (bad input gets an
+ * frames are rate limited (the rate-limit module's MessageBucket) before they are even parsed, then validated (bad input gets an
  * `error` and the connection lives on); outbound messages respect backpressure; timers (idle,
  * kill) belong to the connection and die with it.
  */
@@ -42,15 +45,18 @@ export class ClientConnection implements SessionClient {
   session?: VoiceSession;
   /** With auth on: whose token opened this connection (set by the gate before any limit counts). */
   user?: AuthenticatedUser;
+  /** The upgrade request, until the connect phase of the lifecycle is over. */
+  request?: IncomingMessage;
   /** Answered the last heartbeat ping. */
   alive = true;
   private sink?: (message: InboundMessage) => void;
   private readonly early: InboundMessage[] = [];
-  private tokens: number;
-  private refilledAt: number;
   private dropWindowStart = 0;
   private dropsInWindow = 0;
   private lastThrottleNotice = -Infinity;
+  private readonly limits: ConnectionLimits;
+  private readonly logger: Logger;
+  private readonly now: () => number;
   private idleTimer?: NodeJS.Timeout;
   private killTimer?: NodeJS.Timeout;
 
@@ -58,12 +64,12 @@ export class ClientConnection implements SessionClient {
     private readonly socket: WebSocket,
     readonly identity: ClientIdentity,
     readonly languages: string[],
-    private readonly limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
-    private readonly logger = new Logger(ClientConnection.name),
-    private readonly now: () => number = () => performance.now(),
+    private readonly bucket: MessageBucket,
+    options: ConnectionOptions = {},
   ) {
-    this.tokens = limits.burst;
-    this.refilledAt = now();
+    this.limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
+    this.logger = options.logger ?? new Logger(ClientConnection.name);
+    this.now = options.now ?? (() => performance.now());
     socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     socket.on('pong', () => (this.alive = true));
     // ws reports protocol violations (1009 oversize, bad UTF-8) here, then closes the socket.
@@ -142,7 +148,7 @@ export class ClientConnection implements SessionClient {
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
-    if (!this.takeToken()) return this.throttled();
+    if (!this.bucket.take()) return this.throttled();
     const result = parseInboundMessage(data, isBinary);
     if (!result.ok) {
       this.send(errorMessage(result.code, result.message));
@@ -150,15 +156,6 @@ export class ClientConnection implements SessionClient {
     }
     if (this.sink) this.sink(result.message);
     else if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(result.message);
-  }
-
-  private takeToken(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.limits.perSecond);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 
   /** Over the message rate: drop (without parsing), say so once a second, close a flood. */

@@ -2,19 +2,20 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { ConfigType } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { MESSAGE_LIMITER, type MessageLimiter } from '../../common/session-ports';
 import { realtimeConfig } from '../../config/realtime.config';
-import { ClientIdentityService } from '../../security/security.module';
+import { ClientIdentityService } from '../../security/client-identity.service';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
 import type { InboundMessage } from '../protocol/inbound-message.parser';
 import { refusalMessage } from '../protocol/server-messages';
 import { RealtimeMetrics } from '../realtime.metrics';
 import { preferredLanguages } from '../session-config/accept-language';
+import { SessionLifecycle } from '../session/session-lifecycle.service';
 import { SessionsService } from '../session/sessions.service';
 import { ClientConnection, DEFAULT_CONNECTION_LIMITS } from './client-connection';
-import { ConnectionGate } from './connection-gate.service';
 
 /**
- * Every open /session socket: the connection gate, the idle timeout before `session.start`,
+ * Every open /session socket: the lifecycle's connect phase, the idle timeout before `session.start`,
  * the heartbeat that drops dead peers, and routing of validated messages to the sessions.
  */
 @Injectable()
@@ -25,10 +26,11 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
 
   constructor(
     private readonly identity: ClientIdentityService,
-    private readonly gate: ConnectionGate,
+    private readonly lifecycle: SessionLifecycle,
     private readonly sessions: SessionsService,
     private readonly metrics: RealtimeMetrics,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
+    @Inject(MESSAGE_LIMITER) private readonly messages: MessageLimiter,
   ) {}
 
   get openCount(): number {
@@ -56,8 +58,13 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
   }
 
   accept(socket: WebSocket, req: IncomingMessage): void {
-    const ip = this.identity.ipOf(req);
-    const connection = new ClientConnection(socket, { ip, clientKey: this.identity.keyOf(req) }, preferredLanguages(req.headers['accept-language']), DEFAULT_CONNECTION_LIMITS);
+    const connection = new ClientConnection(
+      socket,
+      this.identity.of(req),
+      preferredLanguages(req.headers['accept-language']),
+      this.messages.forConnection(),
+      { limits: DEFAULT_CONNECTION_LIMITS },
+    );
     this.connections.add(connection);
     this.metrics.connectionOpened();
     socket.once('close', () => {
@@ -69,8 +76,11 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
     void this.admit(connection, req);
   }
 
+  /** The connect phase of the lifecycle (auth → connect limit → OpenAI key); Origin was checked at the upgrade. */
   private async admit(connection: ClientConnection, req: IncomingMessage): Promise<void> {
-    const decision = await this.gate.check(req, connection);
+    connection.request = req;
+    const decision = await this.lifecycle.admit('connect', connection);
+    connection.request = undefined;
     if (!connection.open) return;
     if (!decision.admitted) {
       this.metrics.refused(decision.code);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { ClientIdentityService } from '../../security/security.module';
+import { ClientIdentityService } from '../../security/client-identity.service';
 import { maskIp } from '../../security/client-address';
 import { RealtimeMetrics } from '../realtime.metrics';
 import { SessionsService } from '../session/sessions.service';

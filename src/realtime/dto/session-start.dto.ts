@@ -1,8 +1,9 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SESSION_WIRE_LIMITS } from '../../common/session-wire';
 import { REALTIME_VOICES } from '../../config/realtime.config';
 
 /** Offers from browsers are a few KB; anything near the frame limit is not a real offer. */
-export const MAX_OFFER_LENGTH = 32 * 1024;
+export const MAX_OFFER_LENGTH = SESSION_WIRE_LIMITS.maxOfferChars;
 
 /** `{"type":"session.start","sdp":"<offer>","voice"?:"<voice>"}` — once per connection. */
 export class SessionStartDto {

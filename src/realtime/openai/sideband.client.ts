@@ -67,7 +67,7 @@ export class SidebandConnection {
 /**
  * The server's own WebSocket to a live call (`wss://…/realtime?call_id=…`), authenticated with
  * the standard API key — never an ephemeral key, which OpenAI drops after a few seconds
- * (openai-realtime.md §0.4). Uses `ws` directly: the SDK's automatic reconnect is refused for
+ * (OpenAI's Realtime WebRTC guide). Uses `ws` directly: the SDK's automatic reconnect is refused for
  * call ids, and re-attaching is the session's decision anyway.
  *
  * A sideband that goes silent without closing (a hung upstream or a dead NAT path) would leave

@@ -1,17 +1,13 @@
 import type { RefusalCode } from '../../common/gate-decision';
+import { SESSION_CLOSE_CODES } from '../../common/session-wire';
 
-// WebSocket close codes of /session (contract §3).
+// WebSocket close codes of /session, named as the realtime module uses them.
 export const CloseCode = {
-  /** The conversation ended (after `session.ended`). */
-  Normal: 1000,
-  /** Policy: foreign origin, auth, idle without a session, message flood. */
-  Policy: 1008,
-  /** A frame over the 64 KiB limit (sent by `ws` itself). */
-  TooBig: 1009,
-  /** Something failed on our side or upstream in a way retrying will not fix. */
-  ServerFault: 1011,
-  /** Try again later: rate limit, hourly cap, breaker, not configured, upstream busy, restart. */
-  TryAgainLater: 1013,
+  Normal: SESSION_CLOSE_CODES.normal,
+  Policy: SESSION_CLOSE_CODES.policy,
+  TooBig: SESSION_CLOSE_CODES.tooBig,
+  ServerFault: SESSION_CLOSE_CODES.serverFault,
+  TryAgainLater: SESSION_CLOSE_CODES.tryAgainLater,
 } as const;
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];

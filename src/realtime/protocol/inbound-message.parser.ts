@@ -1,11 +1,13 @@
-import { validateSync, ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { parseJsonObject, validatedDto } from '../../common/dto-parsing';
+import type { SessionClientMessageType } from '../../common/session-wire';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
 import { UsageSeenDto } from '../dto/usage-seen.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
 import type { ErrorCode } from './server-messages';
 
-// Browser → server messages of /session (contract §3): one DTO per type, validated with
+// Browser → server messages of /session (docs/protocol.md): one DTO per type, validated with
 // class-validator before anything acts on them. Messages are flat JSON objects; nested values,
 // unknown fields and prototype-shaped keys are refused before the DTO is built, so nothing
 // downstream ever walks attacker-shaped structures. Unknown fields are refused against each
@@ -16,14 +18,15 @@ export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto | Us
 
 export type ParseResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
 
-const DTO_BY_TYPE = {
+type MessageType = SessionClientMessageType;
+
+/** Typed by session-wire.ts's list: a type added there does not compile until it is parsed here. */
+const DTO_BY_TYPE: Record<MessageType, typeof SessionStartDto | typeof VoiceSetDto | typeof SessionStopDto | typeof UsageSeenDto> = {
   'session.start': SessionStartDto,
   'voice.set': VoiceSetDto,
   'session.stop': SessionStopDto,
   'usage.seen': UsageSeenDto,
-} as const;
-
-type MessageType = keyof typeof DTO_BY_TYPE;
+};
 
 /** The fields each message type may carry. */
 const FIELDS: Record<MessageType, readonly string[]> = {
@@ -39,15 +42,10 @@ const refuse = (message: string, code: ErrorCode = 'bad_message'): ParseResult =
 
 export function parseInboundMessage(data: Buffer | string, isBinary: boolean): ParseResult {
   if (isBinary) return refuse('Send JSON text frames, not binary.');
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
-  } catch {
-    return refuse('The message is not valid JSON.');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return refuse('A message must be a JSON object with a "type".');
+  const parsed = parseJsonObject(typeof data === 'string' ? data : data.toString('utf8'));
+  if (!parsed.ok) return refuse(parsed.problem === 'not_json' ? 'The message is not valid JSON.' : 'A message must be a JSON object with a "type".');
 
-  const fields = value as Record<string, unknown>;
+  const fields = parsed.value;
   for (const key of Object.keys(fields)) {
     if (FORBIDDEN_KEYS.has(key)) return refuse(`The field "${key}" is not allowed.`);
     const field = fields[key];
@@ -61,9 +59,7 @@ export function parseInboundMessage(data: Buffer | string, isBinary: boolean): P
   if (unknown !== undefined) return refuse(`The field "${unknown.slice(0, 40)}" is not part of ${type}.`);
 
   // Only the declared fields are copied onto the DTO.
-  const dto = new DTO_BY_TYPE[type as MessageType]();
-  for (const key of allowed) if (Object.hasOwn(fields, key)) (dto as unknown as Record<string, unknown>)[key] = fields[key];
-  const errors = validateSync(dto, { forbidUnknownValues: true });
+  const { dto, errors } = validatedDto<InboundMessage>(DTO_BY_TYPE[type as MessageType], fields, allowed);
   if (errors.length) {
     const onlyVoice = errors.every((error) => error.property === 'voice');
     return refuse(describe(errors), onlyVoice ? 'invalid_voice' : 'bad_message');

@@ -1,10 +1,10 @@
 import type { Refusal, RefusalCode } from '../../common/gate-decision';
 import type { SessionEndReason, SessionLimits } from '../../common/session-ports';
-import type { SessionErrorCode } from '../../common/session-wire';
+import { SESSION_ERROR_RETRY, type SessionErrorCode, type SessionServerMessageType } from '../../common/session-wire';
 
-// Server → browser messages of /session (contract §3). JSON text frames `{type, ...}`.
+// Server → browser messages of /session (docs/protocol.md). JSON text frames `{type, ...}`.
 
-/** `error.code` values (contract §3). */
+/** `error.code` values (docs/protocol.md). */
 export type ErrorCode = SessionErrorCode;
 
 export interface SessionStartedMessage {
@@ -70,8 +70,15 @@ export type ServerMessage =
   | SessionEndedMessage
   | ErrorMessage;
 
+/** Compiles only while the messages above are exactly the types session-wire.ts declares. */
+type SameTypes<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SERVER_MESSAGES_MATCH_WIRE: SameTypes<ServerMessage['type'], SessionServerMessageType> = true;
+
+/** `retryAfterSec` is left off codes that waiting does not fix, whatever the caller passed. */
 export function errorMessage(code: ErrorCode, message: string, retryAfterSec?: number): ErrorMessage {
-  return retryAfterSec === undefined ? { type: 'error', code, message } : { type: 'error', code, message, retryAfterSec };
+  return retryAfterSec === undefined || SESSION_ERROR_RETRY[code] === 'never'
+    ? { type: 'error', code, message }
+    : { type: 'error', code, message, retryAfterSec };
 }
 
 /** The `error` a refused connection gets: the refusal's code, words, retry time and login link. */
@@ -80,7 +87,7 @@ export function refusalMessage(refusal: Refusal & { loginUrl?: string }): ErrorM
   return refusal.loginUrl === undefined ? message : { ...message, loginUrl: refusal.loginUrl };
 }
 
-/** The browser-facing code of a gate refusal (contract §3 has no origin/shutdown codes). */
+/** The browser-facing code of a gate refusal (docs/protocol.md has no origin/shutdown codes). */
 export function errorCodeForRefusal(code: RefusalCode): ErrorCode {
   if (code === 'forbidden_origin') return 'unauthorized';
   if (code === 'shutting_down') return 'upstream_error';

@@ -1,5 +1,5 @@
 // DUCK-E's system prompt. Short on purpose: every response re-reads it, so each word costs
-// money on every turn (openai-realtime.md §8 #12).
+// money on every turn.
 
 export function duckInstructions(languages: string[]): string {
   return [

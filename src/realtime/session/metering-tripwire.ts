@@ -94,3 +94,12 @@ export class MeteringTripwire {
 function tokens(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : 0;
 }
+
+/** One line for the log: both counts and both token totals. */
+export function describeLoss(loss: MeteringLoss): string {
+  const { browser, sideband } = loss;
+  return (
+    `the page saw ${browser.responses} response(s) but the sideband metered ${sideband.responses} ` +
+    `(page tokens in/out ${browser.inputTokens}/${browser.outputTokens}, metered ${sideband.inputTokens}/${sideband.outputTokens})`
+  );
+}

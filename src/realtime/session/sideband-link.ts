@@ -19,7 +19,10 @@ export interface ReattachPolicy {
   windowMs: number;
 }
 
-/** A drop is re-attached within ~4 s or not at all (openai-realtime.md §8 #3). */
+/**
+ * A drop is re-attached within ~4 s or not at all: the call keeps running at OpenAI meanwhile,
+ * unwatched and unmetered, so a longer wait is worse than hanging up.
+ */
 export const DEFAULT_REATTACH: ReattachPolicy = { delaysMs: [0, 250, 500, 1_000, 2_000], windowMs: 4_000 };
 
 const MAX_QUEUED_EVENTS = 100;

@@ -1,12 +1,13 @@
 import type { ToolOutcome } from '../../common/session-ports';
 import type { ToolCalledMessage, ToolResultMessage } from '../protocol/server-messages';
 
-// Function calls of one session, read from the sideband. The rules the original product learned
-// the hard way (original-duck-e.md §11.1 #9, §11.2 #42–43):
+// Function calls of one session, read from the sideband. The rules the original Python product
+// broke (it ran calls twice, left some without an output, and stalled on a slow tool):
 // - run a call only from a completed item, and each call_id exactly once (the same call shows
 //   up in response.output_item.done and again in response.done);
 // - every call gets an output — an unknown tool or a failure is an error output, never silence;
-// - calls run concurrently: a slow tool never holds up other events or other calls;
+// - calls run concurrently: a slow tool never holds up other events or other calls, at most
+//   MAX_CONCURRENT_TOOL_CALLS at once, and a tool silent past the timeout gets an error output;
 // - after all outputs of one response are in, exactly one response.create — unless the
 //   response was interrupted, or another response is already running (then the continuation
 //   follows that one).
@@ -28,6 +29,8 @@ export interface ToolCallsPort {
   now(): number;
   /** Something in our own handling threw (a bug): reported, never an unhandled rejection. */
   fault(error: unknown): void;
+  /** A tool that has not answered by then gets an error output (default TOOL_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 interface Batch {
@@ -40,6 +43,11 @@ interface Batch {
 
 /** More concurrent calls than this in one session get an error output instead of running. */
 export const MAX_CONCURRENT_TOOL_CALLS = 8;
+/** A tool that has not answered by then gets an error output. */
+export const TOOL_TIMEOUT_MS = 45_000;
+
+const TIMED_OUT: ToolOutcome = { ok: false, outcome: 'upstream_error', output: JSON.stringify({ error: 'The tool took too long to answer.' }) };
+const FAILED: ToolOutcome = { ok: false, outcome: 'upstream_error', output: JSON.stringify({ error: 'The tool failed.' }) };
 
 export class ToolCalls {
   private readonly started = new Set<string>();
@@ -104,11 +112,17 @@ export class ToolCalls {
 
   private async runGuarded(call: FunctionCallItem): Promise<ToolOutcome> {
     this.running++;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<ToolOutcome>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.port.timeoutMs ?? TOOL_TIMEOUT_MS);
+      timer.unref();
+    });
     try {
-      return await this.port.run(call.name, call.arguments);
+      return await Promise.race([this.port.run(call.name, call.arguments), timeout]);
     } catch {
-      return { ok: false, outcome: 'upstream_error', output: JSON.stringify({ error: 'The tool failed.' }) };
+      return FAILED;
     } finally {
+      clearTimeout(timer);
       this.running--;
     }
   }

@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { ADMITTED, refuse } from '../../common/gate-decision';
 import type { GateDecision } from '../../common/gate-decision';
-import type { EnforcementEvent, MeterVerdict, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
+import type { MeterVerdict, SessionCost, SessionEndReason, ToolCatalog } from '../../common/session-ports';
 import type { ServerMessage } from '../protocol/server-messages';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SidebandAttachError, SidebandClient, SidebandConnection, SidebandListener } from '../openai/sideband.client';
 import { SessionConfigFactory } from '../session-config/session-config.factory';
-import { MAX_CONFIG_RESTORES, SessionClient, VoiceSession } from './voice-session';
+import { CostParticipant } from '../../cost/cost.participant';
+import { MAX_CONFIG_RESTORES } from './config-watch';
+import { SessionLifecycle } from './session-lifecycle.service';
+import { SessionClient, VoiceSession } from './voice-session';
 
 // VoiceSession with fakes of its outside clients (OpenAI REST, the sideband, the cost and tools
 // ports): the ordering rules that are hard to force over real sockets. The e2e specs under
@@ -33,6 +36,7 @@ class Browser implements SessionClient {
     this.open = false;
     this.closedWith = [code, reason];
   }
+  signIn(): void {}
   of<T extends ServerMessage['type']>(type: T): Array<Extract<ServerMessage, { type: T }>> {
     return this.messages.filter((message) => message.type === type) as Array<Extract<ServerMessage, { type: T }>>;
   }
@@ -55,7 +59,6 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     recordTranscriptionUsage: jest.fn(async (): Promise<MeterVerdict> => ({ end: false, update: { sessionCostUsd: 0.02, budgetUsd: 5 } })),
     recordBackendUsage: jest.fn(),
     release: jest.fn(async () => undefined),
-    onEnforcement: (fn: (event: EnforcementEvent) => void) => (void fn, () => undefined),
   };
   const catalog: ToolCatalog = {
     definitions: () => [{ type: 'function', name: 'get_current_weather', description: 'w', parameters: {} }],
@@ -90,23 +93,20 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
     catalog,
   );
   const browser = new Browser();
-  const ref: { session?: VoiceSession } = {};
   const deps = {
+    // The real lifecycle walking the real cost participant, over the fake cost port.
+    lifecycle: new SessionLifecycle([new CostParticipant(cost)]),
     cost,
     catalog,
     calls,
     sideband,
     configFactory,
-    end: (_id: string, reason: SessionEndReason) => {
-      ended.push(reason);
-      void ref.session?.end(reason);
-    },
+    onEnding: (reason: SessionEndReason) => ended.push(reason),
     hangupLater: (callId: string) => hangupsLater.push(callId),
     reattach: { delaysMs: [0], windowMs: 1_000 },
     timing: { voiceConfirmMs: 200, hangupWaitMs: 200 },
   };
   const session = new VoiceSession(browser, 'marin', deps);
-  ref.session = session;
   return {
     session,
     browser,
@@ -272,5 +272,17 @@ describe('VoiceSession', () => {
     expect(h.hangups).toEqual(['rtc_1']);
     expect(h.hangupsLater).toEqual(['rtc_1']);
     expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'client' }]);
+  });
+
+  it('ends once however many causes arrive: the first reason wins, one hang-up, one session.ended', async () => {
+    const h = harness({ verdict: { end: true, reason: 'budget_exceeded', update: { sessionCostUsd: 5.01, budgetUsd: 5 } } });
+    await h.session.start(OFFER);
+    h.emit({ type: 'response.done', response: { id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 1 } } });
+    await flush();
+    const outcomes = await Promise.all([h.session.end('client'), h.session.end('shutdown'), h.session.finished]);
+    expect(outcomes.map((outcome) => outcome.reason)).toEqual(['budget_exceeded', 'budget_exceeded', 'budget_exceeded']);
+    expect(h.ended).toEqual(['budget_exceeded']);
+    expect(h.hangups).toEqual(['rtc_1']);
+    expect(h.browser.of('session.ended')).toEqual([{ type: 'session.ended', reason: 'budget_exceeded' }]);
   });
 });

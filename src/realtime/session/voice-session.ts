@@ -1,84 +1,35 @@
 import { Logger } from '@nestjs/common';
-import type { GateDecision, RefusalCode } from '../../common/gate-decision';
-import type { ClientIdentity, MeterVerdict, SessionCost, SessionEndReason, ToolCatalog, ToolOutcome } from '../../common/session-ports';
+import type { RefusalCode } from '../../common/gate-decision';
+import type { SessionOutcome } from '../../common/session-lifecycle';
+import type { SessionEndReason } from '../../common/session-ports';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
-import { errorCodeForRefusal, errorMessage, ServerMessage } from '../protocol/server-messages';
-import { RealtimeCallsClient } from '../openai/realtime-calls.client';
+import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
-import { SidebandClient, SidebandEvent } from '../openai/sideband.client';
-import { SessionConfigFactory, SessionConfigGuard } from '../session-config/session-config.factory';
-import { MeteringLoss, MeteringTripwire, UsageReport } from './metering-tripwire';
-import { DEFAULT_REATTACH, ReattachPolicy, SidebandLink } from './sideband-link';
+import { SessionConfigGuard } from '../session-config/session-config.factory';
+import { ConfigWatch } from './config-watch';
+import { describeLoss, MeteringLoss, MeteringTripwire, UsageReport } from './metering-tripwire';
+import { SessionMetering } from './session-metering';
+import { CallParts, routeSidebandEvent } from './sideband-events';
+import { DEFAULT_REATTACH, SidebandLink } from './sideband-link';
 import { ToolCalls } from './tool-calls';
+import { VoiceChange } from './voice-change';
+import { DEFAULT_TIMING, type SessionClient, type SessionTiming, type VoiceSessionDeps } from './voice-session.ports';
 
-/** What a session needs from the browser connection. */
-export interface SessionClient {
-  readonly id: string;
-  readonly identity: ClientIdentity;
-  readonly languages: string[];
-  readonly open: boolean;
-  /** Droppable messages (cost.updated) are skipped when the browser is not reading. */
-  send(message: ServerMessage, droppable?: boolean): boolean;
-  close(code: number, reason: string): void;
-}
-
-export interface VoiceSessionDeps {
-  cost: SessionCost;
-  catalog: ToolCatalog;
-  calls: RealtimeCallsClient;
-  sideband: SidebandClient;
-  configFactory: SessionConfigFactory;
-  /** The one way a session ends (SessionsService.end). */
-  end(sessionId: string, reason: SessionEndReason): void;
-  /** The session went live (session.started sent). */
-  onLive?(session: VoiceSession): void;
-  /** A hang-up OpenAI did not take through its immediate retries: keep trying in the background. */
-  hangupLater?(callId: string): void;
-  /** The page saw responses the sideband never metered (the session ends with metering_lost). */
-  meteringLost?(session: VoiceSession, loss: MeteringLoss): void;
-  reattach?: ReattachPolicy;
-  timing?: Partial<SessionTiming>;
-}
-
-export interface SessionTiming {
-  /** A tool that has not answered by then gets an error output. */
-  toolTimeoutMs: number;
-  /** OpenAI must confirm a voice change (session.updated) within this. */
-  voiceConfirmMs: number;
-  /** How long the browser's session.ended waits for the hang-up to be acknowledged. */
-  hangupWaitMs: number;
-}
-
-const DEFAULT_TIMING: SessionTiming = { toolTimeoutMs: 45_000, voiceConfirmMs: 5_000, hangupWaitMs: 2_000 };
-
-/** Someone else rewrote the pinned session config this many times: the call is ended. */
-export const MAX_CONFIG_RESTORES = 5;
+export type { SessionOutcome };
+export type { SessionClient, StartPhase, SessionTiming, VoiceSessionDeps } from './voice-session.ports';
 
 export type SessionState = 'admitting' | 'creating' | 'attaching' | 'live' | 'ending' | 'ended';
 
-/** How a session finished, for the registry, the cost module and the metrics. */
-export interface SessionOutcome {
-  /** The browser got session.started. */
-  wasLive: boolean;
-  /** Why it ended; a refusal or start failure carries its error code instead. */
-  reason?: SessionEndReason;
-  refusal?: string;
-  /** Seconds from session.started to the end (0 when it never went live). */
-  durationSec: number;
-}
-
-const VOICE_LOCKED = (voice: string) =>
-  `The voice can only change before DUCK-E first speaks in a conversation. Start a new conversation to use ${voice}.`;
-
 /**
- * One conversation: admission, the call at OpenAI, its sideband, its tool calls, metering and
- * its end. Every end — stop, disconnect, limits, upstream, shutdown — goes through teardown():
- * hang up (unless OpenAI already ended the call), tell the browser, close the sideband, and
- * resolve `finished`, after which the registry releases the cost reservation and forgets it.
+ * One conversation's life: admitting → creating (the call at OpenAI) → attaching (its sideband)
+ * → live → ending → ended. Every end — stop, disconnect, limits, upstream, tampering, shutdown —
+ * is end(reason), here and from outside alike; a session still starting finishes the step it is
+ * in and then tears down. Teardown hangs up (unless OpenAI already ended the call), tells the
+ * browser, closes the sideband and resolves `finished`, which is how the registry learns of it.
+ * What happens on the call is delegated: ToolCalls, SessionMetering, VoiceChange, ConfigWatch.
  */
 export class VoiceSession {
   state: SessionState = 'admitting';
-  voice: string;
   callId?: string;
   readonly finished: Promise<SessionOutcome>;
   private resolveFinished!: (outcome: SessionOutcome) => void;
@@ -86,17 +37,11 @@ export class VoiceSession {
   private readonly timing: SessionTiming;
   private readonly abort = new AbortController();
   private readonly tools: ToolCalls;
+  private readonly voiceChange: VoiceChange;
   private link?: SidebandLink;
-  private guard?: SessionConfigGuard;
-  private model = '';
-  private transcriptionModel = '';
+  private metering?: SessionMetering;
   private endRequested?: SessionEndReason;
   private liveAt = 0;
-  private spoke = false;
-  private pendingVoice?: { voice: string; eventId: string; timer: NodeJS.Timeout };
-  private voiceEvents = 0;
-  private restores = 0;
-  private baselineTaken = false;
   private teardownStarted = false;
   private readonly tripwire = new MeteringTripwire((loss) => this.onMeteringLost(loss));
 
@@ -105,15 +50,17 @@ export class VoiceSession {
     voice: string,
     private readonly deps: VoiceSessionDeps,
   ) {
-    this.voice = voice;
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    const send = (event: Record<string, unknown> & { type: string }) => void this.link?.send(event);
+    this.voiceChange = new VoiceChange(voice, { send, notify: (message) => this.client.send(message), confirmMs: this.timing.voiceConfirmMs });
     this.tools = new ToolCalls({
       run: (name, args) => this.runTool(name, args),
-      send: (event) => this.link?.send(event),
+      send,
       notify: (message) => this.client.send(message),
       now: () => performance.now(),
       fault: (error) => this.logger.error(`session ${this.id}: tool call handling failed: ${(error as Error)?.stack ?? String(error)}`),
+      timeoutMs: this.timing.toolTimeoutMs,
     });
   }
 
@@ -125,32 +72,41 @@ export class VoiceSession {
     return this.state === 'live';
   }
 
+  get voice(): string {
+    return this.voiceChange.voice;
+  }
+
   // ---- start --------------------------------------------------------------------------------
 
   /** Admission → call → sideband → session.started. Never rejects. */
   async start(offer: string): Promise<void> {
-    const decision = await this.admit();
+    const decision = await this.deps.lifecycle.admit('start', this.client);
     if (!decision.admitted) return this.refuse(decision.code, decision.message, decision.retryAfterSec, closeCodeForRefusal(decision.code));
     if (this.endRequested) return this.teardown(this.endRequested);
 
     this.state = 'creating';
-    const sessionConfig = this.deps.configFactory.build(this.voice, this.client.languages);
-    this.model = this.deps.configFactory.model;
-    this.transcriptionModel = this.deps.configFactory.transcriptionModel;
-    this.guard = new SessionConfigGuard(sessionConfig);
+    const factory = this.deps.configFactory;
+    const sessionConfig = factory.build(this.voice, this.client.languages);
+    this.metering = new SessionMetering(
+      this.deps.cost,
+      { sessionId: this.id, live: () => this.live, notify: (m, d) => this.client.send(m, d), end: (r) => void this.end(r), logger: this.logger },
+      { model: factory.model, transcriptionModel: factory.transcriptionModel },
+    );
+    const guard = new SessionConfigGuard(sessionConfig);
     try {
       const created = await this.deps.calls.create(offer, sessionConfig);
       this.callId = created.callId;
       if (this.endRequested) return this.teardown(this.endRequested);
 
       this.state = 'attaching';
+      const parts = this.callParts(guard);
       this.link = new SidebandLink(
         created.callId,
         this.deps.sideband,
         {
-          onEvent: (event) => this.onSidebandEvent(event),
+          onEvent: (event) => routeSidebandEvent(event, parts),
           onMalformed: () => this.logger.warn(`session ${this.id}: malformed sideband frame ignored`),
-          onLost: (callGone) => this.deps.end(this.id, callGone ? 'upstream_closed' : 'upstream_error'),
+          onLost: (callGone) => void this.end(callGone ? 'upstream_closed' : 'upstream_error'),
         },
         this.logger,
         this.deps.reattach ?? DEFAULT_REATTACH,
@@ -160,29 +116,11 @@ export class VoiceSession {
 
       this.state = 'live';
       this.liveAt = performance.now();
-      this.client.send({
-        type: 'session.started',
-        sessionId: this.id,
-        sdp: created.answer,
-        model: this.model,
-        voice: this.voice,
-        limits: this.deps.cost.limits(),
-      });
-      this.deps.cost.started(this.id);
-      this.deps.onLive?.(this);
+      this.client.send({ type: 'session.started', sessionId: this.id, sdp: created.answer, model: factory.model, voice: this.voice, limits: this.deps.cost.limits() });
       this.logger.log(`session ${this.id} live on call ${created.callId}`);
+      if (!this.deps.lifecycle.started(this.client)) void this.end('upstream_error');
     } catch (error) {
       await this.failStart(error);
-    }
-  }
-
-  private async admit(): Promise<GateDecision> {
-    try {
-      return await this.deps.cost.admit(this.id, this.client.identity);
-    } catch (error) {
-      // Spend that cannot be checked is spend that is not allowed (fail closed).
-      this.logger.error(`session ${this.id}: cost admission failed: ${(error as Error).message}`);
-      return { admitted: false, code: 'upstream_error', message: 'Spending cannot be checked right now; try again in a moment.', retryAfterSec: 5 };
     }
   }
 
@@ -219,23 +157,7 @@ export class VoiceSession {
       this.client.send(errorMessage('bad_message', 'The conversation has not started yet; wait for session.started.'));
       return;
     }
-    if (voice === this.voice && !this.pendingVoice) {
-      this.client.send({ type: 'voice.changed', voice });
-      return;
-    }
-    if (this.spoke) {
-      this.client.send(errorMessage('invalid_voice', VOICE_LOCKED(voice)));
-      return;
-    }
-    if (this.pendingVoice) clearTimeout(this.pendingVoice.timer);
-    const eventId = `ducke_voice_${++this.voiceEvents}`;
-    const timer = setTimeout(() => {
-      if (this.pendingVoice?.eventId !== eventId) return;
-      this.pendingVoice = undefined;
-      this.client.send(errorMessage('invalid_voice', `OpenAI did not confirm the change to ${voice}; the voice stays ${this.voice}.`));
-    }, this.timing.voiceConfirmMs);
-    this.pendingVoice = { voice, eventId, timer };
-    this.link?.send({ type: 'session.update', event_id: eventId, session: { type: 'realtime', audio: { output: { voice } } } });
+    this.voiceChange.request(voice);
   }
 
   /** usage.seen: what the page's data channel saw, checked against what the sideband metered. */
@@ -244,8 +166,9 @@ export class VoiceSession {
   }
 
   private onMeteringLost(loss: MeteringLoss): void {
-    this.deps.meteringLost?.(this, loss);
-    this.deps.end(this.id, 'metering_lost');
+    this.logger.error(`session ${this.id} on call ${this.callId}: ${describeLoss(loss)}; ending the call: metering_lost`);
+    this.deps.meteringLost?.();
+    void this.end('metering_lost');
   }
 
   /** A cost update decided outside a usage event (timers: the one-minute warning). */
@@ -255,13 +178,12 @@ export class VoiceSession {
 
   // ---- ending -------------------------------------------------------------------------------
 
-  /** Request the end; idempotent. A session still starting ends as soon as its current step returns. */
+  /** The one end, whatever decided it; idempotent. A session still starting ends once its current step returns. */
   end(reason: SessionEndReason): Promise<SessionOutcome> {
-    if (this.state === 'admitting' || this.state === 'creating' || this.state === 'attaching') {
-      this.endRequested ??= reason;
-    } else if (this.state === 'live') {
-      void this.teardown(reason);
-    }
+    const starting = this.state === 'admitting' || this.state === 'creating' || this.state === 'attaching';
+    if ((starting && !this.endRequested) || (this.state === 'live' && !this.teardownStarted)) this.deps.onEnding?.(reason);
+    if (starting) this.endRequested ??= reason;
+    else if (this.state === 'live') void this.teardown(reason);
     return this.finished;
   }
 
@@ -272,8 +194,7 @@ export class VoiceSession {
     this.state = 'ending';
     this.tools.close();
     this.abort.abort();
-    if (this.pendingVoice) clearTimeout(this.pendingVoice.timer);
-    this.pendingVoice = undefined;
+    this.voiceChange.close();
     // Keep the socket to meter the last usage, but never re-attach from here on.
     this.link?.stopReattaching();
 
@@ -303,128 +224,21 @@ export class VoiceSession {
     }
   }
 
-  // ---- the sideband -------------------------------------------------------------------------
-
-  private onSidebandEvent(event: SidebandEvent): void {
-    switch (event.type) {
-      case 'session.created':
-      case 'session.updated':
-        this.onSessionConfig(event.session, event.type === 'session.created');
-        break;
-      case 'response.created':
-        this.tools.responseCreated();
-        break;
-      case 'response.output_item.done':
-        this.tools.itemDone(String(event.response_id ?? ''), event.item);
-        break;
-      case 'response.done':
-        this.onResponseDone(event.response);
-        break;
-      case 'conversation.item.input_audio_transcription.completed':
-        this.onTranscription(event);
-        break;
-      case 'output_audio_buffer.started':
-      case 'response.output_audio.delta':
-      case 'response.output_audio_transcript.delta':
-        this.spoke = true;
-        break;
-      case 'error':
-        this.onUpstreamError(event.error);
-        break;
-      default:
-        break;
-    }
+  /** What acts on the sideband's events once the call exists. */
+  private callParts(guard: SessionConfigGuard): CallParts {
+    const warn = (message: string) => this.logger.warn(`session ${this.id}: ${message}`);
+    const config = new ConfigWatch(guard, { send: (event) => void this.link?.send(event), end: (reason) => void this.end(reason), warn });
+    const ending = () => this.state === 'ending' || this.state === 'ended';
+    return { tools: this.tools, voice: this.voiceChange, metering: this.metering, tripwire: this.tripwire, config, ending, warn };
   }
 
-  private onResponseDone(response: unknown): void {
-    this.tools.responseDone(response);
-    this.tripwire.sidebandResponseDone(response);
-    const { id, usage, output } = (response ?? {}) as { id?: unknown; usage?: unknown; output?: unknown };
-    if (Array.isArray(output) && output.some((item: { type?: unknown }) => item?.type === 'message')) this.spoke = true;
-    if (typeof id === 'string' && usage && typeof usage === 'object') {
-      void this.meter(() => this.deps.cost.recordResponseUsage(this.id, this.model, id, usage));
-    }
-  }
-
-  private onTranscription(event: SidebandEvent): void {
-    const itemId = event.item_id;
-    if (typeof itemId !== 'string' || !event.usage || typeof event.usage !== 'object') return;
-    const contentIndex = typeof event.content_index === 'number' ? event.content_index : 0;
-    void this.meter(() => this.deps.cost.recordTranscriptionUsage(this.id, this.transcriptionModel, `${itemId}:${contentIndex}`, event.usage));
-  }
-
-  /** Hand usage to the cost module; act on its verdict while the session is live. */
-  private async meter(record: () => Promise<MeterVerdict>): Promise<void> {
-    let verdict: MeterVerdict;
-    try {
-      verdict = await record();
-    } catch (error) {
-      this.logger.error(`session ${this.id}: metering failed: ${(error as Error).message}`);
-      return;
-    }
-    if (!this.live) return;
-    this.client.send({ type: 'cost.updated', ...verdict.update }, true);
-    if (verdict.end) this.deps.end(this.id, verdict.reason);
-  }
-
-  private onSessionConfig(session: unknown, created: boolean): void {
-    const voice = (session as { audio?: { output?: { voice?: unknown } } } | undefined)?.audio?.output?.voice;
-    if (this.pendingVoice && voice === this.pendingVoice.voice) {
-      clearTimeout(this.pendingVoice.timer);
-      this.pendingVoice = undefined;
-      this.client.send({ type: 'voice.changed', voice });
-    }
-    // Whoever changed it (our update, or the browser's data channel), this is the voice now.
-    if (typeof voice === 'string') this.voice = voice;
-    if (!this.guard || this.state === 'ending' || this.state === 'ended') return;
-    const drift = this.guard.drift(session);
-    if (created && !this.baselineTaken) {
-      // The first session.created shows OpenAI's form of our own config: no browser has the
-      // answer SDP yet, so nobody else can have changed it. Accept any normalisation once.
-      this.baselineTaken = true;
-      if (drift.length) this.guard.acceptEcho(session, drift);
-      return;
-    }
-    if (!drift.length) return;
-    this.restores++;
-    this.logger.warn(`session ${this.id}: session config changed by someone else (${drift.join(', ')}); restoring (${this.restores})`);
-    if (this.restores > MAX_CONFIG_RESTORES) {
-      this.deps.end(this.id, 'client');
-      return;
-    }
-    this.link?.send(this.guard.restoreEvent(`ducke_restore_${this.restores}`));
-  }
-
-  private onUpstreamError(error: unknown): void {
-    const { code, message, event_id: eventId } = (error ?? {}) as { code?: unknown; message?: unknown; event_id?: unknown };
-    if (this.pendingVoice && (eventId === this.pendingVoice.eventId || code === 'cannot_update_voice')) {
-      const { voice, timer } = this.pendingVoice;
-      clearTimeout(timer);
-      this.pendingVoice = undefined;
-      if (code === 'cannot_update_voice') this.spoke = true;
-      this.client.send(errorMessage('invalid_voice', code === 'cannot_update_voice' ? VOICE_LOCKED(voice) : `OpenAI refused the voice ${voice}.`));
-      return;
-    }
-    this.logger.warn(`session ${this.id}: OpenAI reported ${String(code ?? 'an error')}: ${String(message ?? '').slice(0, 200)}`);
-  }
-
-  // ---- tools --------------------------------------------------------------------------------
-
-  private runTool(name: string, argumentsJson: string): Promise<ToolOutcome> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<ToolOutcome>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ok: false, outcome: 'upstream_error', output: JSON.stringify({ error: 'The tool took too long to answer.' }) }),
-        this.timing.toolTimeoutMs,
-      );
-    });
-    const run = this.deps.catalog.run(name, argumentsJson, {
+  private runTool(name: string, argumentsJson: string) {
+    return this.deps.catalog.run(name, argumentsJson, {
       sessionId: this.id,
       identity: this.client.identity,
       requestId: this.id,
       signal: this.abort.signal,
-      reportBackendUsage: (usage) => this.meter(() => this.deps.cost.recordBackendUsage(this.id, usage)),
+      reportBackendUsage: async (usage) => this.metering?.backend(usage),
     });
-    return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
   }
 }

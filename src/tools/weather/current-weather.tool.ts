@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ToolCallContext } from '../../common/session-ports';
-import { RegisteredTool, Tool, ToolParameters, ToolResult } from '../tool';
+import { RegisteredTool, Tool, ToolLimit, ToolParameters, ToolResult } from '../tool';
 import { CurrentWeatherArgs } from './dto/weather-args.dto';
 import { LOCATION_PARAMETER } from './location-parameter';
 import { WeatherService } from './weather.service';
@@ -18,6 +18,8 @@ export class CurrentWeatherTool implements Tool<CurrentWeatherArgs> {
     additionalProperties: false,
   };
   readonly argsType = CurrentWeatherArgs;
+  /** RATE_LIMIT_WEATHER_API, shared by both weather tools. */
+  readonly limit: ToolLimit = { tool: 'weather', spokenAs: 'weather' };
 
   constructor(private readonly weather: WeatherService) {}
 

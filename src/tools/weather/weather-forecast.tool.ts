@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ToolCallContext } from '../../common/session-ports';
-import { RegisteredTool, Tool, ToolParameters, ToolResult } from '../tool';
+import { RegisteredTool, Tool, ToolLimit, ToolParameters, ToolResult } from '../tool';
 import { FORECAST_DEFAULT_DAYS, FORECAST_MAX_DAYS, FORECAST_MIN_DAYS, WeatherForecastArgs } from './dto/weather-args.dto';
 import { LOCATION_PARAMETER } from './location-parameter';
 import { WeatherService } from './weather.service';
@@ -27,6 +27,8 @@ export class WeatherForecastTool implements Tool<WeatherForecastArgs> {
     additionalProperties: false,
   };
   readonly argsType = WeatherForecastArgs;
+  /** RATE_LIMIT_WEATHER_API, shared by both weather tools. */
+  readonly limit: ToolLimit = { tool: 'weather', spokenAs: 'weather' };
 
   constructor(private readonly weather: WeatherService) {}
 

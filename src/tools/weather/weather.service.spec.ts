@@ -1,8 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { ManualClock } from '../../common/clock';
+import { ManualClock } from '../../../test/support/manual-clock';
 import type { ClientIdentity, LimitedTool, ToolCallContext, ToolLimitDecision, ToolLimiter } from '../../common/session-ports';
 import { MemoryStore } from '../../storage/memory.store';
 import type { CurrentWeatherReport, ForecastReport, Lookup, WeatherSource } from './weather-report';
+import type { DiscoveryService } from '@nestjs/core';
+import { toolMetrics } from '../../../test/tools/tool-kit';
+import { ToolRegistry } from '../tool-registry.service';
+import { CurrentWeatherTool } from './current-weather.tool';
 import { WEATHER_CACHE_TTL_MS, WeatherService } from './weather.service';
 
 const PARIS: CurrentWeatherReport = {
@@ -54,6 +58,7 @@ describe('WeatherService', () => {
   let source: ScriptedSource;
   let limiter: ScriptedLimiter;
   let service: WeatherService;
+  let registry: ToolRegistry;
 
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']));
@@ -62,12 +67,22 @@ describe('WeatherService', () => {
     store = new MemoryStore(clock);
     source = new ScriptedSource();
     limiter = new ScriptedLimiter();
-    service = new WeatherService(source, limiter, store);
+    service = new WeatherService(source, store);
+    // The weather limit is counted by the registry before the tool runs.
+    const metrics = toolMetrics();
+    registry = new ToolRegistry({ getProviders: () => [] } as unknown as DiscoveryService, limiter, metrics.calls, metrics.duration);
+    registry.register(new CurrentWeatherTool(service));
   });
+
+  /** get_current_weather as a session calls it: limit, then the service; the output parsed back. */
+  const current = async (location: string) => {
+    const outcome = await registry.run('get_current_weather', JSON.stringify({ location }), context);
+    return { outcome: outcome.outcome, output: JSON.parse(outcome.output) as Record<string, unknown> };
+  };
   afterEach(() => store.stop());
 
   it('answers with the report the source found', async () => {
-    expect(await service.current('Paris', context)).toEqual({ outcome: 'ok', output: PARIS });
+    expect(await current('Paris')).toEqual({ outcome: 'ok', output: PARIS });
     expect(limiter.calls).toEqual([['weather', context.identity]]);
   });
 
@@ -106,9 +121,9 @@ describe('WeatherService', () => {
   });
 
   it('over the limit: a spoken refusal and no look-up, cache included', async () => {
-    await service.current('Paris', context);
+    await current('Paris');
     limiter.decision = { allowed: false, retryAfterSec: 701 };
-    const refused = await service.current('Paris', context);
+    const refused = await current('Paris');
     expect(refused).toEqual({
       outcome: 'rate_limited',
       output: { error: 'rate_limited', message: "I've hit my weather limit, try again in 12 minutes.", retryAfterSec: 701 },
@@ -118,7 +133,7 @@ describe('WeatherService', () => {
 
   it('refuses (no request) when the limit cannot be checked', async () => {
     limiter.decision = new Error('store down');
-    expect(await service.current('Paris', context)).toMatchObject({ outcome: 'upstream_error' });
+    expect(await current('Paris')).toMatchObject({ outcome: 'upstream_error' });
     expect(source.calls).toBe(0);
   });
 

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ToolCallContext, ToolLimiter } from '../../common/session-ports';
-import { TOOL_LIMITER } from '../../common/session-ports';
+import type { ToolCallContext } from '../../common/session-ports';
 import { InjectStore } from '../../storage/inject-store.decorator';
 import type { StateStore } from '../../storage/state-store';
 import { UpstreamError } from '../http/upstream-error';
 import type { ToolResult } from '../tool';
-import { answer, failure, rateLimited } from '../tool-result';
+import { answer, failure } from '../tool-result';
 import type { Lookup, WeatherSource } from './weather-report';
 import { WEATHER_SOURCE } from './weather-report';
 
@@ -13,8 +12,8 @@ import { WEATHER_SOURCE } from './weather-report';
 export const WEATHER_CACHE_TTL_MS = 10 * 60_000;
 
 /**
- * What both weather tools do around the source: count the call against the caller's weather
- * limit, answer repeated questions from the cache (in the StateStore, so Redis shares it between
+ * What both weather tools do around the source (the registry has already counted the call
+ * against the caller's weather limit): answer repeated questions from the cache (in the StateStore, so Redis shares it between
  * instances), and turn every lookup into a result the model can speak — never an exception.
  */
 @Injectable()
@@ -23,7 +22,6 @@ export class WeatherService {
 
   constructor(
     @Inject(WEATHER_SOURCE) private readonly source: WeatherSource,
-    @Inject(TOOL_LIMITER) private readonly limiter: ToolLimiter,
     @InjectStore() private readonly store: StateStore,
   ) {}
 
@@ -36,9 +34,6 @@ export class WeatherService {
   }
 
   private async lookup(key: string, location: string, context: ToolCallContext, fetchReport: () => Promise<Lookup<object>>): Promise<ToolResult> {
-    const refusal = await this.checkLimit(context);
-    if (refusal) return refusal;
-
     const cacheKey = `tools:weather:${this.source.name}:${key}`;
     const cached = await this.readCache(cacheKey);
     if (cached) return cached;
@@ -55,17 +50,6 @@ export class WeatherService {
     const result = toResult(lookup, location);
     await this.writeCache(cacheKey, result);
     return result;
-  }
-
-  private async checkLimit(context: ToolCallContext): Promise<ToolResult | undefined> {
-    try {
-      const decision = await this.limiter.consume('weather', context.identity);
-      return decision.allowed ? undefined : rateLimited('weather', decision.retryAfterSec);
-    } catch (error) {
-      // The limit cannot be checked: refuse rather than call the API unmetered.
-      this.logger.warn(`weather limit check failed (request ${context.requestId}): ${(error as Error).message}`);
-      return failure('upstream_error', "I can't check my weather limit right now; try again in a minute.");
-    }
   }
 
   private async readCache(key: string): Promise<ToolResult | undefined> {

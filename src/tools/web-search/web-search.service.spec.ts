@@ -4,7 +4,11 @@ import type { Response } from 'openai/resources/responses/responses';
 import { Counter, Registry } from 'prom-client';
 import type { BackendUsage, ClientIdentity, LimitedTool, ToolCallContext, ToolLimitDecision, ToolLimiter } from '../../common/session-ports';
 import type { OpenAIResponsesClient } from './openai-responses.client';
+import type { DiscoveryService } from '@nestjs/core';
+import { toolMetrics } from '../../../test/tools/tool-kit';
+import { ToolRegistry } from '../tool-registry.service';
 import { WebSearchService } from './web-search.service';
+import { WebSearchTool } from './web-search.tool';
 
 const ANSWER = {
   id: 'resp_abc',
@@ -44,6 +48,7 @@ describe('WebSearchService', () => {
   let limiter: ScriptedLimiter;
   let errors: Counter<'upstream'>;
   let service: WebSearchService;
+  let registry: ToolRegistry;
   let reported: BackendUsage[];
   let context: ToolCallContext;
 
@@ -53,7 +58,11 @@ describe('WebSearchService', () => {
     client = new ScriptedClient();
     limiter = new ScriptedLimiter();
     errors = new Counter({ name: 'ducke_upstream_errors_total', help: 'h', labelNames: ['upstream'], registers: [new Registry()] });
-    service = new WebSearchService(client as unknown as OpenAIResponsesClient, limiter, errors);
+    service = new WebSearchService(client as unknown as OpenAIResponsesClient, errors);
+    // The search limit is counted by the registry before the tool runs.
+    const metrics = toolMetrics();
+    registry = new ToolRegistry({ getProviders: () => [] } as unknown as DiscoveryService, limiter, metrics.calls, metrics.duration);
+    registry.register(new WebSearchTool(service));
     reported = [];
     context = {
       sessionId: 's',
@@ -64,10 +73,16 @@ describe('WebSearchService', () => {
     };
   });
 
+  /** web_search as a session calls it: limit, then the service; the output parsed back. */
+  const search = async (query: string) => {
+    const outcome = await registry.run('web_search', JSON.stringify({ query }), context);
+    return { outcome: outcome.outcome, output: JSON.parse(outcome.output) as Record<string, unknown> };
+  };
+
   const errorCount = async () => (await errors.get()).values.find((value) => value.labels.upstream === 'openai_responses')?.value ?? 0;
 
   it('answers with the text and sources, and reports the spend with the response id', async () => {
-    expect(await service.search('price of AT&T stock', context)).toEqual({
+    expect(await search('price of AT&T stock')).toEqual({
       outcome: 'ok',
       output: { answer: 'It is 24 dollars.', sources: [{ title: 'Example', url: 'https://example.org/' }] },
     });
@@ -78,7 +93,7 @@ describe('WebSearchService', () => {
 
   it('over the limit: a spoken refusal and no search', async () => {
     limiter.decision = { allowed: false, retryAfterSec: 3_000 };
-    expect(await service.search('news', context)).toEqual({
+    expect(await search('news')).toEqual({
       outcome: 'rate_limited',
       output: { error: 'rate_limited', message: "I've hit my web search limit, try again in 50 minutes.", retryAfterSec: 3_000 },
     });
@@ -115,7 +130,7 @@ describe('WebSearchService', () => {
 
   it('without OPENAI_API_KEY: says so, counts nothing against the limit', async () => {
     client.configured = false;
-    expect(await service.search('news', context)).toMatchObject({ outcome: 'upstream_error', output: { message: expect.stringContaining('not configured') } });
+    expect(await search('news')).toMatchObject({ outcome: 'upstream_error', output: { message: expect.stringContaining('not configured') } });
     expect(limiter.calls).toHaveLength(0);
   });
 });

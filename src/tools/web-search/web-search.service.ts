@@ -1,18 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { APIUserAbortError } from 'openai';
 import type { Response } from 'openai/resources/responses/responses';
 import type { Counter } from 'prom-client';
-import type { ToolCallContext, ToolLimiter } from '../../common/session-ports';
-import { TOOL_LIMITER } from '../../common/session-ports';
+import type { ToolCallContext } from '../../common/session-ports';
 import type { ToolResult } from '../tool';
-import { answer, failure, rateLimited } from '../tool-result';
+import { answer, failure } from '../tool-result';
 import { UPSTREAM_ERRORS_TOTAL } from '../tool-metrics';
 import { OpenAIResponsesClient } from './openai-responses.client';
 import { backendUsage, shapeAnswer } from './search-answer';
 
 /**
- * One web search for the model: count it against the caller's search limit, ask the Responses
+ * One web search for the model (counted against the caller's search limit by the registry): ask the Responses
  * API, report its tokens and billable searches as the session's backend spend, and answer with a
  * short text and its sources. Failures become results the model can speak.
  */
@@ -22,14 +21,16 @@ export class WebSearchService {
 
   constructor(
     private readonly client: OpenAIResponsesClient,
-    @Inject(TOOL_LIMITER) private readonly limiter: ToolLimiter,
     @InjectMetric(UPSTREAM_ERRORS_TOTAL) private readonly upstreamErrors: Counter<'upstream'>,
   ) {}
 
+  /** Without OPENAI_API_KEY a search is answered "not configured", without counting it against any limit. */
+  get configured(): boolean {
+    return this.client.configured;
+  }
+
   async search(query: string, context: ToolCallContext): Promise<ToolResult> {
     if (!this.client.configured) return failure('upstream_error', 'Web search is not configured on this server.');
-    const refusal = await this.checkLimit(context);
-    if (refusal) return refusal;
 
     let response: Response;
     try {
@@ -44,17 +45,6 @@ export class WebSearchService {
     const { answer: text, sources } = shapeAnswer(response);
     if (!text) return failure('not_found', "The search found nothing useful; try asking it differently.");
     return answer({ answer: text, sources });
-  }
-
-  private async checkLimit(context: ToolCallContext): Promise<ToolResult | undefined> {
-    try {
-      const decision = await this.limiter.consume('web_search', context.identity);
-      return decision.allowed ? undefined : rateLimited('web search', decision.retryAfterSec);
-    } catch (error) {
-      // Searches cost money: refuse when the limit cannot be checked.
-      this.logger.warn(`web search limit check failed (request ${context.requestId}): ${(error as Error).message}`);
-      return failure('upstream_error', "I can't check my web search limit right now; try again in a minute.");
-    }
   }
 
   /** The spend happened whatever the answer says, so it is reported before shaping. */

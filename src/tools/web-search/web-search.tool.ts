@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { ToolCallContext } from '../../common/session-ports';
-import { RegisteredTool, Tool, ToolParameters, ToolResult } from '../tool';
+import { RegisteredTool, Tool, ToolLimit, ToolParameters, ToolResult } from '../tool';
 import { QUERY_MAX_CHARS } from '../validation/text-rules';
 import { WebSearchArgs } from './dto/web-search-args.dto';
 import { WebSearchService } from './web-search.service';
+
+const WEB_SEARCH_LIMIT: ToolLimit = { tool: 'web_search', spokenAs: 'web search' };
 
 @RegisteredTool()
 @Injectable()
@@ -22,6 +24,11 @@ export class WebSearchTool implements Tool<WebSearchArgs> {
   readonly argsType = WebSearchArgs;
 
   constructor(private readonly webSearch: WebSearchService) {}
+
+  /** RATE_LIMIT_WEB_SEARCH; a server without the key answers "not configured" and counts nothing. */
+  get limit(): ToolLimit | undefined {
+    return this.webSearch.configured ? WEB_SEARCH_LIMIT : undefined;
+  }
 
   run(args: WebSearchArgs, context: ToolCallContext): Promise<ToolResult> {
     return this.webSearch.search(args.query, context);

@@ -1,4 +1,4 @@
-// Server events of the OpenAI Realtime API (GA names and shapes, openai-realtime.md §5), built
+// Server events of the OpenAI Realtime API (GA names and shapes, as the `openai` SDK types them), built
 // the way the real service sends them, for the fake to emit.
 
 export type ServerEvent = { type: string; event_id: string; [field: string]: unknown };

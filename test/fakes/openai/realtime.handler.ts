@@ -7,7 +7,7 @@ import { FakeRealtimeCall } from './fake-realtime-call';
 import { FakeVoiceActivity } from './fake-voice';
 import { answerWithWerift, isWebRtcOffer } from './webrtc-answerer';
 
-// The Realtime API on the fake (openai-realtime.md §2, §3, §9.2):
+// The Realtime API on the fake:
 //   POST /v1/realtime/calls                 multipart `sdp` + `session`, or a raw application/sdp
 //                                           body → 201, answer SDP, Location: /v1/realtime/calls/rtc_…
 //   POST /v1/realtime/calls/{id}/hangup     → 200; closes the call's sidebands and peer

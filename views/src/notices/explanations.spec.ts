@@ -2,7 +2,7 @@ import { SESSION_END_REASONS, SESSION_ERROR_CODES } from '../../../src/common/se
 import { explainEnd, explainError, explainMicrophone } from './explanations';
 import { safeLoginUrl } from './login-link';
 
-// Every end reason and error code of contract §3 has its own plain-words explanation.
+// Every end reason and error code of docs/protocol.md has its own plain-words explanation.
 
 // The server's own lists: a reason or code added there fails here until the page explains it.
 const END_REASONS = SESSION_END_REASONS;

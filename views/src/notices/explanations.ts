@@ -22,7 +22,7 @@ export interface EndContext {
   maxDurationSec?: number;
 }
 
-/** Why the server ended the conversation (`session.ended.reason`, contract §3). */
+/** Why the server ended the conversation (`session.ended.reason`, docs/protocol.md). */
 export function explainEnd(reason: string, context: EndContext = {}): Explanation {
   const budget = context.maxCostUsd !== undefined ? ` of ${formatBudget(context.maxCostUsd)}` : '';
   const limit = context.maxDurationSec !== undefined ? ` of ${formatDuration(context.maxDurationSec)}` : '';
@@ -72,7 +72,7 @@ export function explainEnd(reason: string, context: EndContext = {}): Explanatio
   }
 }
 
-/** A refusal or problem the server reported (`error.code`, contract §3). */
+/** A refusal or problem the server reported (`error.code`, docs/protocol.md). */
 /** `serverMessage` is the server's own words; used where they say more than ours (why a sign-in failed). */
 export function explainError(code: string, retryAfterSec?: number, serverMessage?: string): Explanation {
   const wait = retryAfterSec !== undefined && retryAfterSec > 0 ? Math.ceil(retryAfterSec) : undefined;

@@ -1,7 +1,7 @@
 import { parseServerMessage } from './session-messages';
 
 describe('parseServerMessage', () => {
-  it('reads the messages of contract §3', () => {
+  it('reads the messages of docs/protocol.md', () => {
     expect(parseServerMessage(JSON.stringify({ type: 'session.started', sessionId: 's', sdp: 'v=0', model: 'm', voice: 'marin', limits: { maxCostUsd: 5, maxDurationSec: 1800 } }))).toEqual({
       type: 'session.started',
       sessionId: 's',

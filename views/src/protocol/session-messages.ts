@@ -1,4 +1,4 @@
-// The /session protocol (contract §3): what the page sends and what the server answers.
+// The /session protocol (docs/protocol.md): what the page sends and what the server answers.
 // Server messages are checked before use: a malformed one is ignored, never trusted.
 
 // The values themselves are the server's (one list for both ends).

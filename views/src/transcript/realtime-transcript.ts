@@ -1,7 +1,7 @@
 import type { RealtimeEvent } from '../rtc/voice-link';
 import { Speaker, TranscriptModel } from './transcript-model';
 
-// Maps the Realtime data-channel events (GA names, openai-realtime.md §5.2; the beta
+// Maps the Realtime data-channel events (GA names; the beta
 // `response.audio_transcript.*` names too, as some deployments still send them) onto the
 // transcript. Unknown events are ignored.
 

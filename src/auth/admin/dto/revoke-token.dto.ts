@@ -1,6 +1,6 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-/** `POST /admin/tokens/revoke` body (contract §9). */
+/** `POST /admin/tokens/revoke` body (docs/authentication.md). */
 export class RevokeTokenDto {
   /** The token's `jti` claim. */
   @IsString()

@@ -1,32 +1,36 @@
 // Builds the cost module's services by hand around a ManualClock and a real MemoryStore, for the
-// unit specs beside this file. Not a spec itself (no tests), and excluded from the build.
+// cost unit specs and the bench. Not a spec itself (no tests).
 import type { ConfigType } from '@nestjs/config';
 import { Registry } from 'prom-client';
-import { ManualClock } from '../common/clock';
-import type { ClientIdentity, EnforcementEvent } from '../common/session-ports';
-import type { costConfig } from '../config/cost.config';
-import type { realtimeConfig } from '../config/realtime.config';
-import { StatusRegistry } from '../health/status.registry';
-import { MemoryStore } from '../storage/memory.store';
-import type { StateStore } from '../storage/state-store';
-import { CircuitBreaker } from './circuit-breaker.service';
-import { CostAdmission } from './cost-admission.service';
-import { CostLedger } from './cost-ledger.service';
-import { CostSessions } from './cost-sessions';
-import { buildCostSettings, type CostSettings } from './cost-settings';
-import { createCostMetrics } from './cost.metrics';
-import { CostService } from './cost.service';
-import { DurationWatchdog } from './duration-watchdog.service';
-import { EnforcementEvents } from './enforcement-events';
-import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
-import { UsageMeter } from './usage-meter';
+import type { Clock } from '../../src/common/clock';
+import { ManualClock } from './manual-clock';
+import type { ClientIdentity, EnforcementEvent } from '../../src/common/session-ports';
+import type { costConfig } from '../../src/config/cost.config';
+import type { realtimeConfig } from '../../src/config/realtime.config';
+import { StatusRegistry } from '../../src/common/status-registry';
+import { MemoryStore } from '../../src/storage/memory.store';
+import type { StateStore } from '../../src/storage/state-store';
+import { CircuitBreaker } from '../../src/cost/circuit-breaker.service';
+import { CostAdmission } from '../../src/cost/cost-admission.service';
+import { CostLedger } from '../../src/cost/cost-ledger.service';
+import { CostMetering } from '../../src/cost/cost-metering.service';
+import { CostPolicy } from '../../src/cost/cost-policy.service';
+import { CostSessions } from '../../src/cost/cost-sessions';
+import { CostTimers } from '../../src/cost/cost-timers.service';
+import { buildCostSettings, type CostSettings } from '../../src/cost/cost-settings';
+import { createCostMetrics, type CostMetrics } from '../../src/cost/cost.metrics';
+import { CostService } from '../../src/cost/cost.service';
+import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
+import { EnforcementBus } from '../../src/common/enforcement-bus';
+import { PriceBook } from '../../src/cost/price-book';
+import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
+import { UsageMeter } from '../../src/cost/usage-meter';
 
 export type CostConfig = ConfigType<typeof costConfig>;
 
 export const MINUTE = 60_000;
 
-/** The defaults of contract §1, scaled for tests where a test says so. */
+/** The defaults of the README's configuration table, scaled for tests where a test says so. */
 export function costConfigOf(overrides: Partial<CostConfig> = {}): CostConfig {
   return {
     enabled: true,
@@ -69,6 +73,39 @@ export class SwitchableStore {
   }
 }
 
+/** The cost module's services, wired by hand exactly as CostModule wires them. */
+export interface CostParts {
+  settings: CostSettings;
+  metrics: CostMetrics;
+  bus: EnforcementBus;
+  status: StatusRegistry;
+  ledger: CostLedger;
+  breaker: CircuitBreaker;
+  watchdog: DurationWatchdog;
+  sessions: CostSessions;
+  admission: CostAdmission;
+  policy: CostPolicy;
+  service: CostService;
+  timers: CostTimers;
+}
+
+export function wireCostModule(store: StateStore, settings: CostSettings, clock: Clock, registry = new Registry()): CostParts {
+  const metrics = createCostMetrics(registry);
+  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
+  const sessions = new CostSessions();
+  const bus = new EnforcementBus();
+  const status = new StatusRegistry();
+  const ledger = new CostLedger(store, settings, clock);
+  const breaker = new CircuitBreaker(store, settings, clock, bus, sessions, metrics);
+  const watchdog = new DurationWatchdog(settings, clock, sessions, bus, metrics);
+  const admission = new CostAdmission(settings, clock, ledger, breaker, metrics, status);
+  const policy = new CostPolicy(settings, breaker, metrics, bus, meter);
+  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics);
+  const service = new CostService(clock, admission, sessions, ledger, policy, metering);
+  const timers = new CostTimers(settings, ledger, admission, breaker, watchdog, policy);
+  return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, service, timers };
+}
+
 export interface CostHarness {
   clock: ManualClock;
   memory: MemoryStore;
@@ -80,8 +117,12 @@ export interface CostHarness {
   watchdog: DurationWatchdog;
   sessions: CostSessions;
   service: CostService;
+  timers: CostTimers;
   status: StatusRegistry;
   events: EnforcementEvent[];
+  /** What Nest does at boot and at shutdown (status sections, timers, the breaker's listener). */
+  init(): void;
+  destroy(): void;
   /** A metric's value (summed over label sets matching `labels`). */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
 }
@@ -93,31 +134,30 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
   const switchable = new SwitchableStore(memory);
   const settings = settingsOf(overrides);
   const registry = new Registry();
-  const metrics = createCostMetrics(registry);
-  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
-  const sessions = new CostSessions();
-  const enforcement = new EnforcementEvents();
-  const ledger = new CostLedger(switchable.store, settings, clock);
-  const breaker = new CircuitBreaker(switchable.store, settings, clock, enforcement, sessions, metrics);
-  const watchdog = new DurationWatchdog(settings, clock, sessions, enforcement, metrics);
-  const admission = new CostAdmission(settings, clock, ledger, breaker, metrics);
-  const status = new StatusRegistry();
-  const service = new CostService(settings, clock, meter, ledger, admission, breaker, watchdog, sessions, enforcement, metrics, status);
+  const parts = wireCostModule(switchable.store, settings, clock, registry);
   const events: EnforcementEvent[] = [];
-  service.onEnforcement((event) => events.push(event));
+  parts.bus.subscribe((event) => events.push(event));
   return {
     clock,
     memory,
     switchable,
     settings,
     registry,
-    ledger,
-    breaker,
-    watchdog,
-    sessions,
-    service,
-    status,
+    ledger: parts.ledger,
+    breaker: parts.breaker,
+    watchdog: parts.watchdog,
+    sessions: parts.sessions,
+    service: parts.service,
+    timers: parts.timers,
+    status: parts.status,
     events,
+    init() {
+      parts.admission.onModuleInit();
+      parts.timers.onModuleInit();
+    },
+    destroy() {
+      parts.timers.onModuleDestroy();
+    },
     async metric(name, labels = {}) {
       const metric = registry.getSingleMetric(name);
       if (!metric) throw new Error(`no metric ${name}`);

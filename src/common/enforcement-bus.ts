@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EnforcementEvent } from '../common/session-ports';
+import type { EnforcementEvent } from './session-ports';
 
 /**
- * Where enforcement decided outside a usage event (duration timer, breaker opened here or on
- * another instance) reaches the realtime module. A failing listener is logged and never stops
- * the others or the timer that emitted.
+ * The one place where a decision taken outside a usage event reaches the sessions: a duration
+ * timer, the breaker opened here or on another instance, a revoked or expired token. Every
+ * module that decides emits here; the realtime module alone listens and acts. A failing listener
+ * is logged and never stops the others or the timer that emitted.
  */
 @Injectable()
-export class EnforcementEvents {
-  private readonly logger = new Logger(EnforcementEvents.name);
+export class EnforcementBus {
+  private readonly logger = new Logger(EnforcementBus.name);
   private readonly listeners = new Set<(event: EnforcementEvent) => void>();
 
   subscribe(listener: (event: EnforcementEvent) => void): () => void {

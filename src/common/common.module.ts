@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock, SystemClock } from './clock';
+import { EnforcementBus } from './enforcement-bus';
+import { StatusRegistry } from './status-registry';
+
+/**
+ * The ground floor every module may use and that uses nothing above it: injectable time, the
+ * /status registry modules report into, and the enforcement bus they emit decisions on.
+ */
+@Global()
+@Module({
+  providers: [{ provide: Clock, useClass: SystemClock }, StatusRegistry, EnforcementBus],
+  exports: [Clock, StatusRegistry, EnforcementBus],
+})
+export class CommonModule {}
