@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: the whole suite on a fresh Debian machine. Puts Node 22 first on PATH when the
 # machine's node is older, installs the programs the tests drive (redis-server, chromium,
-# promtool), builds what the tests run (dist/ and the page bundle), then runs unit and e2e
+# promtool, haproxy), builds what the tests run (dist/ and the page bundle), then runs unit and e2e
 # suites. Every server a test needs is started and stopped by that test on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,7 +9,7 @@ import { QuietFrameworkLogger } from './quiet-framework.logger';
 import { requestIdOf } from './request-id';
 
 /** Paths whose successful requests are not worth a log line each (probes, assets). */
-const QUIET_PATHS = /^\/(status|metrics|static\/|favicon)/;
+const QUIET_PATHS = /^\/(status|healthz|readyz|metrics|static\/|favicon)/;
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',

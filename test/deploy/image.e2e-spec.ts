@@ -46,7 +46,7 @@ describe('the container image, without Docker', () => {
     // Two descriptors per conversation: room for thousands, not Docker's default 1,024.
     expect(app.ulimits?.nofile.soft).toBeGreaterThanOrEqual(16_384);
     expect(app.healthcheck?.test).toEqual(['CMD', ...healthcheck()]);
-    expect(compose.services.redis.profiles).toEqual(['redis']);
+    expect(compose.services.redis.profiles).toEqual(['redis', 'scale']);
     expect(compose.services.redis.ports).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EnforcementBus } from '../../common/enforcement-bus';
+import { ReadinessRegistry } from '../../common/readiness-registry';
 import type { EnforcementEvent, SessionEndReason } from '../../common/session-ports';
 import { StatusRegistry } from '../../common/status-registry';
 import { realtimeConfig } from '../../config/realtime.config';
@@ -57,6 +58,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly bus: EnforcementBus,
     private readonly hangupRetries: HangupRetries,
     private readonly status: StatusRegistry,
+    private readonly readiness: ReadinessRegistry,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
     private readonly calls: RealtimeCallsClient,
   ) {}
@@ -64,9 +66,12 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   onModuleInit(): void {
     this.stopListening = this.bus.subscribe((event) => this.enforce(event));
     this.status.register('conversations', () => ({ ...this.counts() }));
+    this.readiness.register('conversations', () => (this.draining ? 'draining: shutting down, new conversations go to another instance' : undefined));
   }
 
+  /** The first shutdown hook: from here on readiness is 503 and newcomers are refused, before anything else stops. */
   onModuleDestroy(): void {
+    this.draining = true;
     this.stopListening?.();
   }
 

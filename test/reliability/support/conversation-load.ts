@@ -42,6 +42,8 @@ export interface Conversation {
   nextTurnAt: number;
   nextProbeAt: number;
   probing: boolean;
+  /** Set: this conversation's call stays up but takes no turns and no probes (its instance is about to drain). */
+  muted?: boolean;
 }
 
 export interface Sample {
@@ -61,7 +63,8 @@ export class ConversationLoad {
 
   constructor(
     private readonly appUrl: string,
-    private readonly realtime: FakeRealtime,
+    /** Where calls are looked up: one fake, or a view over the fakes of several instances. */
+    private readonly realtime: Pick<FakeRealtime, 'calls'>,
     private readonly profile: LoadProfile = SOAK_PROFILE,
     /** Per-connection options, e.g. a token for each browser when auth is on. */
     private readonly connectWith: () => LoadClientOptions = () => ({}),
@@ -206,7 +209,7 @@ export class ConversationLoad {
     const now = performance.now();
     for (const conversation of this.conversations) {
       const { client, call } = conversation;
-      if (client.leaving || !client.open || call.ended) continue;
+      if (client.leaving || !client.open || call.ended || conversation.muted) continue;
       if (now >= conversation.nextTurnAt) {
         conversation.nextTurnAt += this.profile.turnEveryMs;
         this.turn(conversation);

@@ -16,6 +16,8 @@ export interface LoadClientOptions {
   /** A query string for /session (e.g. `token=…`, which the server must ignore). */
   query?: string;
   openTimeoutMs?: number;
+  /** Source address of the socket (a loopback 127.x.y.z): a distinct client to the server or a balancer. */
+  localAddress?: string;
 }
 
 let offers = 0;
@@ -40,6 +42,10 @@ export class LoadClient {
   sessionId?: string;
   /** session.ended reason, once received. */
   endedReason?: string;
+  /** The last cost.updated sessionCostUsd: what the server metered for this conversation. */
+  lastCostUsd = 0;
+  /** Response headers of the upgrade (e.g. what a balancer added). */
+  upgradeHeaders: Record<string, string | string[] | undefined> = {};
   /** Set when the socket closed: code, reason, and whether this side asked for it. */
   closed?: { code: number; reason: string; expected: boolean };
   /** Set before this side stops or closes on purpose: a close after it is not unexpected. */
@@ -76,8 +82,10 @@ export class LoadClient {
         headers: { ...(origin === null ? {} : { Origin: origin }), ...options.headers },
         perMessageDeflate: false,
         handshakeTimeout: options.openTimeoutMs ?? 15_000,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       });
       const client = new LoadClient(socket);
+      socket.once('upgrade', (res: IncomingMessage) => (client.upgradeHeaders = res.headers));
       socket.once('open', () => resolve(client));
       socket.once('unexpected-response', (_req, res: IncomingMessage) => {
         res.resume();
@@ -186,6 +194,7 @@ export class LoadClient {
     this.counts.set(message.type, (this.counts.get(message.type) ?? 0) + 1);
     if (message.type === 'error' && this.errors.length < 5) this.errors.push(message);
     if (message.type === 'session.ended') this.endedReason = String(message.reason);
+    if (message.type === 'cost.updated') this.lastCostUsd = Number(message.sessionCostUsd);
     const index = this.waiters.findIndex((waiter) => waiter.types.includes(message.type));
     if (index >= 0) {
       const [waiter] = this.waiters.splice(index, 1);
