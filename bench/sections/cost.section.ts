@@ -31,6 +31,8 @@ function costService(store: StateStore, clock: Clock): CostService {
       spendWindowMs: 60 * 60_000,
       sessionReservationUsd: 0.5,
       maxUserCostPerHourUsd: undefined,
+      minUsdPerMinute: undefined, // the default time floor, as in production
+      priceOverrides: {},
     },
     { model: 'gpt-realtime-2', maxOutputTokens: 1024, voice: 'marin', transcriptionModel: 'gpt-4o-mini-transcribe', idleTimeoutMs: 30_000, heartbeatIntervalMs: 20_000 },
   );

@@ -5,7 +5,7 @@ import { TOOL_CATALOG, ToolCatalog } from '../../src/common/session-ports';
 import { FakeOpenAI } from '../../test/fakes/openai/fake-openai.server';
 import { FakeRealtimeCall } from '../../test/fakes/openai/fake-realtime-call';
 import { installRealtime } from '../../test/fakes/openai/realtime.handler';
-import { nextId, responseUsage, serverEvent } from '../../test/fakes/openai/realtime-events';
+import { FunctionCallItem, nextId, responseUsage, serverEvent } from '../../test/fakes/openai/realtime-events';
 import { FakeOpenMeteo } from '../../test/fakes/weather/fake-open-meteo.server';
 import { sleep } from '../../test/support/ports';
 import { spawnApp } from '../../test/support/spawned-app';
@@ -95,7 +95,7 @@ async function toolCallOverhead(): Promise<{ p50: number; p99: number }> {
 /** One completed function call in, its output out; µs of server time excluding the tool. */
 async function oneToolCall(call: FakeRealtimeCall, browser: BrowserSocket, toolMicros: () => number): Promise<number> {
   const responseId = nextId('resp');
-  const item = {
+  const item: FunctionCallItem = {
     id: nextId('item'),
     object: 'realtime.item',
     type: 'function_call',

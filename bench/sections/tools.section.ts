@@ -32,6 +32,8 @@ const CONFIG = {
   openMeteoGeocodingUrl: 'https://geocoding-api.open-meteo.com/v1',
   openMeteoForecastUrl: 'https://api.open-meteo.com/v1',
   weatherApiBaseUrl: 'https://api.weatherapi.com/v1',
+  openMeteoApiKey: undefined,
+  weatherApiMaxForecastDays: 3,
 };
 
 const DATES = ['2026-05-01', '2026-05-02', '2026-05-03'];

@@ -4,6 +4,7 @@
 // injects the tokens and never imports an implementation. Nothing here imports realtime.
 
 import type { IncomingMessage } from 'node:http';
+import type { ConversationItemInputAudioTranscriptionCompletedEvent, RealtimeFunctionTool, RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import type { GateDecision, Refusal } from './gate-decision';
 import type { SessionEndReason, SessionLimits } from './session-wire';
 
@@ -67,6 +68,9 @@ export interface CostUpdate {
   secondsLeft?: number;
 }
 
+/** `conversation.item.input_audio_transcription.completed` → `usage` (tokens or duration). */
+export type TranscriptionUsage = ConversationItemInputAudioTranscriptionCompletedEvent['usage'];
+
 export type MeterVerdict =
   | { end: false; update: CostUpdate }
   | { end: true; reason: SessionEndReason; update: CostUpdate };
@@ -103,9 +107,9 @@ export interface SessionCost {
   /** The call is live: the duration clock and its warnings start now. */
   started(sessionId: string): void;
   /** Meter one `response.done` usage (`response.usage`), de-duplicated by response id. */
-  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: unknown): Promise<MeterVerdict>;
+  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: RealtimeResponseUsage): Promise<MeterVerdict>;
   /** Meter one input-transcription usage, de-duplicated by item id. */
-  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: unknown): Promise<MeterVerdict>;
+  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: TranscriptionUsage): Promise<MeterVerdict>;
   /** Meter backend spend made by a tool for this session. */
   recordBackendUsage(sessionId: string, usage: BackendUsage): Promise<MeterVerdict>;
   /** The session is over (any reason): settle and release its reservation, clear its timers. Idempotent. */
@@ -116,14 +120,11 @@ export const SESSION_COST = Symbol('SESSION_COST');
 // ---------------------------------------------------------------------------------------------
 // Tools (ToolsModule provides TOOL_CATALOG)
 
-/** A function tool as sent to OpenAI in `session.tools`. */
-export interface ToolDefinition {
-  type: 'function';
-  name: string;
-  description: string;
-  /** JSON Schema of the arguments object. */
-  parameters: Record<string, unknown>;
-}
+/**
+ * A function tool as sent to OpenAI in `session.tools`: the SDK's RealtimeFunctionTool, with the
+ * fields DUCK-E always sets made required (`parameters` is the JSON Schema of the arguments).
+ */
+export type ToolDefinition = Required<Pick<RealtimeFunctionTool, 'type' | 'name' | 'description'>> & { parameters: Record<string, unknown> };
 
 export interface ToolCallContext {
   sessionId: string;

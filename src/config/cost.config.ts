@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { parseBoolean, parseNonNegativeDecimal, parsePositiveDecimal } from './env-parsers';
+import { parsePriceOverrides } from './price-overrides';
 import { readEnv, readParsed } from './read-env';
 
 export const costConfig = registerAs('cost', () => {
@@ -22,5 +23,12 @@ export const costConfig = registerAs('cost', () => {
     ),
     /** With auth on: one user's rolling-hour cap across sessions. */
     maxUserCostPerHourUsd: userCap === undefined ? undefined : parsePositiveDecimal(userCap),
+    /**
+     * The time floor: a session's spend counts as at least this much per connected minute.
+     * Unset → derived from the realtime model's audio prices (src/cost/spend-floor.ts); 0 → off.
+     */
+    minUsdPerMinute: readEnv('COST_PROTECTION_MIN_USD_PER_MINUTE') === undefined ? undefined : readParsed('COST_PROTECTION_MIN_USD_PER_MINUTE', parseNonNegativeDecimal, '0'),
+    /** Prices for models the built-in price book lacks, or corrections to it (validated at start). */
+    priceOverrides: readParsed('COST_PRICE_OVERRIDES', parsePriceOverrides, '{}'),
   };
 });

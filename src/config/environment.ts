@@ -13,6 +13,8 @@ import {
   validateSync,
 } from 'class-validator';
 import { authSettingProblems } from './auth-checks';
+import { priceProblems } from './price-checks';
+import { readPriceOverrides } from './price-overrides';
 import {
   parseBaseUrl,
   parseBoolean,
@@ -47,6 +49,20 @@ const URL_TEXT = 'an http(s) URL without credentials, query or fragment';
 const parsePort = (text: string) => parseInteger(text, 0, 65535);
 const parseHours = (text: string) => parsePositiveDecimal(text);
 
+/** COST_PRICE_OVERRIDES: JSON prices; the message names the first problem. */
+function PriceOverridesJson(): PropertyDecorator {
+  return ValidateBy({
+    name: 'priceOverrides',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && 'overrides' in readPriceOverrides(value),
+      defaultMessage: (args) => {
+        const result = readPriceOverrides(String(args?.value ?? ''));
+        return 'problem' in result ? `${result.problem}; expected JSON like {"model-id":{"textIn":4,"textOut":16}} (USD per 1M tokens)` : 'is invalid';
+      },
+    },
+  });
+}
+
 /**
  * Every variable of the README's configuration table, plus the few tuning knobs documented in .env.example.
  * All optional: defaults live in the *.config.ts namespaces. Values are strings as they come
@@ -70,6 +86,8 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) OPEN_METEO_GEOCODING_URL?: string;
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) OPEN_METEO_FORECAST_URL?: string;
   @IsOptional() @Parses(parseBaseUrl, URL_TEXT) WEATHERAPI_BASE_URL?: string;
+  @IsOptional() @Parses((t) => parseInteger(t, 1, 14), 'a whole number of days 1-14 (the free plan serves 3)') WEATHERAPI_MAX_FORECAST_DAYS?: string;
+  @IsOptional() @IsString() OPEN_METEO_API_KEY?: string;
 
   @IsOptional() @Parses(parseRedisUrl, 'a redis:// or rediss:// URL, e.g. redis://redis:6379/0') REDIS_URL?: string;
   @IsOptional()
@@ -93,6 +111,8 @@ export class EnvironmentVariables {
   @IsOptional() @Parses(parsePositiveDecimal, MINUTES) COST_PROTECTION_SPEND_WINDOW_MINUTES?: string;
   @IsOptional() @Parses(parseNonNegativeDecimal, 'an amount in USD ≥ 0, e.g. 0.25') COST_PROTECTION_SESSION_RESERVATION_USD?: string;
   @IsOptional() @Parses(parsePositiveDecimal, MONEY) COST_PROTECTION_MAX_USER_COST_PER_HOUR_USD?: string;
+  @IsOptional() @Parses(parseNonNegativeDecimal, 'an amount in USD per minute ≥ 0 (0 turns the time floor off), e.g. 0.05') COST_PROTECTION_MIN_USD_PER_MINUTE?: string;
+  @IsOptional() @PriceOverridesJson() COST_PRICE_OVERRIDES?: string;
 
   @IsOptional() @Parses(parseOriginList, 'a comma list of origins like https://duck.example.com or https://*.example.com') ALLOWED_ORIGINS?: string;
   @IsOptional() @Parses(parseBoolean, BOOL) ENABLE_HSTS?: string;
@@ -115,7 +135,7 @@ export class EnvironmentVariables {
 }
 
 /** Variables whose values must never be echoed in an error message or a log line. */
-const SECRET_VARIABLES = new Set(['OPENAI_API_KEY', 'WEATHER_API_KEY', 'METRICS_TOKEN', 'JWT_SECRET_KEY', 'ADMIN_TOKEN', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['OPENAI_API_KEY', 'WEATHER_API_KEY', 'OPEN_METEO_API_KEY', 'METRICS_TOKEN', 'JWT_SECRET_KEY', 'ADMIN_TOKEN', 'REDIS_URL']);
 
 /** The variable names this service reads, taken from the decorators above. */
 export const KNOWN_VARIABLES: ReadonlySet<string> = new Set(
@@ -158,6 +178,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Record<string
   });
   // Rules across variables, checked once each variable is valid on its own.
   if (problems.length === 0) problems.push(...authSettingProblems(known, parseBoolean(known.AUTH_REQUIRED ?? 'false') === true));
+  if (problems.length === 0) problems.push(...priceProblems(known));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return known;
 }

@@ -5,10 +5,13 @@ import { readEnv, readParsed } from './read-env';
 export const REALTIME_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
 export type RealtimeVoice = (typeof REALTIME_VOICES)[number];
 
+export const DEFAULT_REALTIME_MODEL = 'gpt-realtime-2';
+export const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+
 export const realtimeConfig = registerAs('realtime', () => ({
-  model: readEnv('REALTIME_MODEL') ?? 'gpt-realtime-2',
+  model: readEnv('REALTIME_MODEL') ?? DEFAULT_REALTIME_MODEL,
   voice: (readEnv('REALTIME_VOICE') ?? 'marin') as RealtimeVoice,
-  transcriptionModel: readEnv('REALTIME_TRANSCRIPTION_MODEL') ?? 'gpt-4o-mini-transcribe',
+  transcriptionModel: readEnv('REALTIME_TRANSCRIPTION_MODEL') ?? DEFAULT_TRANSCRIPTION_MODEL,
   /** Caps one response, which bounds how far a session can overshoot its budget. */
   maxOutputTokens: readParsed('REALTIME_MAX_OUTPUT_TOKENS', (t) => parseInteger(t, 64, 4096), '1024'),
   /** A connection that sends no session.start within this time is closed. */

@@ -27,6 +27,9 @@ export function variableFamilies(known: Iterable<string> = KNOWN_VARIABLES): str
       let common = 0;
       while (common < names[i].length && names[i][common] === names[j][common]) common++;
       let prefix = names[i].slice(0, common);
+      // Cut inside a word in both names (COST_PR… of COST_PROTECTION_ and COST_PRICE_): no family.
+      const midWord = (name: string) => common < name.length && name[common] !== '_' && !prefix.endsWith('_');
+      if (prefix.length >= 6 && midWord(names[i]) && midWord(names[j])) continue;
       if (prefix.length < 6) prefix = prefix.slice(0, prefix.lastIndexOf('_') + 1);
       if (prefix.length >= 3) prefixes.add(prefix);
     }

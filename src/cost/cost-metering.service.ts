@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { Clock } from '../common/clock';
-import type { BackendUsage, MeterVerdict } from '../common/session-ports';
+import { EnforcementBus } from '../common/enforcement-bus';
+import type { BackendUsage, MeterVerdict, TranscriptionUsage } from '../common/session-ports';
 import { CostLedger } from './cost-ledger.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions, type CostSession } from './cost-sessions';
 import { CostMetrics } from './cost.metrics';
+import { formatUsd, toUsd } from './money';
+import { SpendFloor } from './spend-floor';
 import { UsageMeter, type PricedUsage } from './usage-meter';
 
 /**
@@ -14,6 +18,8 @@ import { UsageMeter, type PricedUsage } from './usage-meter';
  */
 @Injectable()
 export class CostMetering {
+  private readonly logger = new Logger(CostMetering.name);
+
   constructor(
     private readonly clock: Clock,
     private readonly meter: UsageMeter,
@@ -21,13 +27,15 @@ export class CostMetering {
     private readonly sessions: CostSessions,
     private readonly policy: CostPolicy,
     private readonly metrics: CostMetrics,
+    private readonly floor: SpendFloor,
+    private readonly bus: EnforcementBus,
   ) {}
 
-  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: unknown): Promise<MeterVerdict> {
+  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: RealtimeResponseUsage): Promise<MeterVerdict> {
     return this.record(sessionId, 'response', responseId, () => this.meter.priceResponse(model, usage));
   }
 
-  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: unknown): Promise<MeterVerdict> {
+  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: TranscriptionUsage): Promise<MeterVerdict> {
     return this.record(sessionId, 'transcription', itemId, () => this.meter.priceTranscription(model, usage));
   }
 
@@ -44,10 +52,36 @@ export class CostMetering {
     const priced = price();
     this.metrics.charged(priced);
     session.meteredMicro += priced.micro;
-    const totals = await this.ledger.charge(sessionId, priced.micro, session.identity?.userKey);
-    session.spentMicro = Math.max(session.spentMicro, session.meteredMicro, totals.sessionMicro ?? 0);
+    // Only what raises the counted spend: usage the time floor already charged is not added twice.
+    const totals = await this.ledger.charge(sessionId, this.floor.due(session, now), session.identity?.userKey);
+    session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
     if (totals.hourlyMicro !== undefined) await this.policy.checkSpend(totals.hourlyMicro);
     return this.policy.verdict(session, this.clock.now());
+  }
+
+  /** The time floor of every live session, charged where it exceeds what was metered; ends those over budget. Never throws. */
+  async chargeFloors(): Promise<void> {
+    const now = this.clock.now();
+    for (const session of [...this.sessions.all()]) {
+      try {
+        await this.chargeFloor(session, now);
+      } catch (error) {
+        this.logger.error(`time floor of session ${session.id} not charged: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async chargeFloor(session: CostSession, now: number): Promise<void> {
+    const micro = this.floor.due(session, now);
+    if (micro <= 0) return;
+    if (session.chargedMicro - micro <= session.meteredMicro) {
+      this.logger.log(`session ${session.id}: spend counted at the time floor (metered ${formatUsd(toUsd(session.meteredMicro))} so far)`);
+    }
+    const totals = await this.ledger.charge(session.id, micro, session.identity?.userKey);
+    session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
+    if (totals.hourlyMicro !== undefined) await this.policy.checkSpend(totals.hourlyMicro);
+    const verdict = this.policy.verdict(session, this.clock.now());
+    if (verdict.end) this.bus.emit({ kind: 'end', sessionId: session.id, reason: verdict.reason });
   }
 
   /** De-duplication: this instance's memory first, then the shared ledger (another process may have counted it). */
@@ -63,5 +97,5 @@ export class CostMetering {
 }
 
 function transientSession(id: string, now: number): CostSession {
-  return { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
+  return { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, chargedMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
 }

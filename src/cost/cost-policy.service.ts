@@ -7,6 +7,7 @@ import { COST_SETTINGS, type CostSettings } from './cost-settings';
 import { costUpdate } from './cost-update';
 import { CostMetrics, type LimitReason } from './cost.metrics';
 import { formatUsd, toUsd } from './money';
+import { SpendFloor } from './spend-floor';
 import { UsageMeter } from './usage-meter';
 
 /**
@@ -23,6 +24,7 @@ export class CostPolicy implements OnModuleInit {
     private readonly metrics: CostMetrics,
     private readonly bus: EnforcementBus,
     private readonly meter: UsageMeter,
+    private readonly floor: SpendFloor,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +33,8 @@ export class CostPolicy implements OnModuleInit {
     this.logger.log(
       `Cost protection ${s.enabled ? 'enforced' : 'DISABLED (metering only)'}: budget ${formatUsd(toUsd(s.budgetMicro))} and ` +
         `${Math.round(s.maxDurationMs / 1000)} s per session, hourly cap ${formatUsd(toUsd(s.hourlyCapMicro))}, ` +
-        `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}; ` +
+        `breaker at ${formatUsd(toUsd(s.breakerThresholdMicro))}, reservation ${formatUsd(toUsd(s.reservationMicro))}, ` +
+        `time floor ${this.floor.active ? `${formatUsd(toUsd(this.floor.microPerMinute))} per connected minute` : 'off'}; ` +
         `one ${ceiling.model} response costs at most ${formatUsd(ceiling.totalUsd)} (prices as of ${this.meter.pricesAsOf()})`,
     );
   }

@@ -15,6 +15,8 @@ export interface CostSession {
   spentMicro: number;
   /** What this instance metered for it (the fallback while the ledger is unreachable). */
   meteredMicro: number;
+  /** What this instance charged to the ledger for it: max(metered, time floor) (SpendFloor). */
+  chargedMicro: number;
   /** Usage ids already metered here (response:…, transcription:…, backend:…). */
   seen: Set<string>;
   durationWarned: boolean;
@@ -38,7 +40,7 @@ export class CostSessions {
   ensure(id: string, now: number): CostSession {
     let session = this.sessions.get(id);
     if (!session) {
-      session = { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
+      session = { id, reserved: false, createdAt: now, spentMicro: 0, meteredMicro: 0, chargedMicro: 0, seen: new Set(), durationWarned: false, durationEndsSent: 0 };
       this.sessions.set(id, session);
     }
     return session;

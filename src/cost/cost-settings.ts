@@ -26,6 +26,8 @@ export interface CostSettings {
   durationWarningMs: number;
   /** `budgetWarning` from this share of the budget on. */
   budgetWarningRatio: number;
+  /** The time floor's USD per connected minute; undefined → derived from the price book (SpendFloor). */
+  minUsdPerMinute?: number;
   /** Realtime model and response cap, for the overshoot bound. */
   realtimeModel: string;
   maxOutputTokens: number;
@@ -53,6 +55,7 @@ export function buildCostSettings(cost: ConfigType<typeof costConfig>, realtime:
     sessionRecordTtlMs: Math.max(cost.maxSessionDurationMs, OPENAI_MAX_CALL_MS) + HOLD_MARGIN_MS,
     durationWarningMs: 60_000,
     budgetWarningRatio: 0.8,
+    minUsdPerMinute: cost.minUsdPerMinute,
     realtimeModel: realtime.model,
     maxOutputTokens: realtime.maxOutputTokens,
   };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { costConfig } from '../config/cost.config';
 import { realtimeConfig } from '../config/realtime.config';
 import { COST_PARTICIPANT } from '../common/session-lifecycle';
@@ -16,7 +17,8 @@ import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE, PRICE_TABLE } from './price-table';
+import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from './price-table';
+import { SpendFloor } from './spend-floor';
 import { UsageMeter } from './usage-meter';
 
 /**
@@ -26,7 +28,11 @@ import { UsageMeter } from './usage-meter';
  */
 @Module({
   providers: [
-    { provide: PRICE_TABLE, useValue: DEFAULT_PRICE_TABLE },
+    {
+      provide: PRICE_TABLE,
+      inject: [costConfig.KEY],
+      useFactory: (cost: ConfigType<typeof costConfig>) => withPriceOverrides(DEFAULT_PRICE_TABLE, cost.priceOverrides),
+    },
     { provide: COST_SETTINGS, inject: [costConfig.KEY, realtimeConfig.KEY], useFactory: buildCostSettings },
     ...COST_METRIC_PROVIDERS,
     CostMetrics,
@@ -36,6 +42,7 @@ import { UsageMeter } from './usage-meter';
     CostSessions,
     CircuitBreaker,
     DurationWatchdog,
+    SpendFloor,
     CostAdmission,
     CostPolicy,
     CostMetering,

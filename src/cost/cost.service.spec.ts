@@ -104,7 +104,7 @@ describe('CostService (the SESSION_COST port)', () => {
         end: false,
         update: { sessionCostUsd: 0.007992, budgetUsd: 0.01 },
       });
-      expect(await h.service.recordTranscriptionUsage('s1', 'gpt-4o-mini-transcribe', 'item_1', { type: 'tokens', input_tokens: 8 })).toEqual({
+      expect(await h.service.recordTranscriptionUsage('s1', 'gpt-4o-mini-transcribe', 'item_1', { type: 'tokens', input_tokens: 8, output_tokens: 0, total_tokens: 8 })).toEqual({
         end: false,
         update: { sessionCostUsd: 0.008016, budgetUsd: 0.01, budgetWarning: true },
       });
@@ -130,8 +130,8 @@ describe('CostService (the SESSION_COST port)', () => {
       const first = await a.service.recordResponseUsage('s1', 'gpt-realtime-2', 'resp_1', usageCosting(2_400));
       const again = await a.service.recordResponseUsage('s1', 'gpt-realtime-2', 'resp_1', usageCosting(2_400));
       await b.service.recordResponseUsage('s1', 'gpt-realtime-2', 'resp_1', usageCosting(2_400));
-      await a.service.recordTranscriptionUsage('s1', 'gpt-4o-mini-transcribe', 'item_1', { type: 'tokens', input_tokens: 8 });
-      await b.service.recordTranscriptionUsage('s1', 'gpt-4o-mini-transcribe', 'item_1', { type: 'tokens', input_tokens: 8 });
+      await a.service.recordTranscriptionUsage('s1', 'gpt-4o-mini-transcribe', 'item_1', { type: 'tokens', input_tokens: 8, output_tokens: 0, total_tokens: 8 });
+      await b.service.recordTranscriptionUsage('s1', 'gpt-4o-mini-transcribe', 'item_1', { type: 'tokens', input_tokens: 8, output_tokens: 0, total_tokens: 8 });
       const search = { id: 'resp_ws', model: 'gpt-5.4-mini', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, webSearchCalls: 1 };
       await a.service.recordBackendUsage('s1', search);
       await a.service.recordBackendUsage('s1', search);

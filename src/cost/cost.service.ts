@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { Clock } from '../common/clock';
 import type { GateDecision } from '../common/gate-decision';
-import type { BackendUsage, ClientIdentity, MeterVerdict, SessionCost, SessionLimits } from '../common/session-ports';
+import type { BackendUsage, ClientIdentity, MeterVerdict, SessionCost, SessionLimits, TranscriptionUsage } from '../common/session-ports';
 import { CostAdmission } from './cost-admission.service';
 import { CostLedger } from './cost-ledger.service';
 import { CostMetering } from './cost-metering.service';
@@ -47,11 +48,11 @@ export class CostService implements SessionCost {
     this.policy.checkStart(sessionId);
   }
 
-  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: unknown): Promise<MeterVerdict> {
+  recordResponseUsage(sessionId: string, model: string, responseId: string, usage: RealtimeResponseUsage): Promise<MeterVerdict> {
     return this.metering.recordResponseUsage(sessionId, model, responseId, usage);
   }
 
-  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: unknown): Promise<MeterVerdict> {
+  recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: TranscriptionUsage): Promise<MeterVerdict> {
     return this.metering.recordTranscriptionUsage(sessionId, model, itemId, usage);
   }
 

@@ -1,15 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PRICE_TABLE, type ModelPrice, type PriceTable, type TokenRates } from './price-table';
 
 export type RateKind = keyof TokenRates;
 
-const RATE_KINDS: readonly RateKind[] = ['textIn', 'textCachedIn', 'audioIn', 'audioCachedIn', 'imageIn', 'imageCachedIn', 'textOut', 'audioOut'];
+export const RATE_KINDS: readonly RateKind[] = ['textIn', 'textCachedIn', 'audioIn', 'audioCachedIn', 'imageIn', 'imageCachedIn', 'textOut', 'audioOut'];
 
 /** A model's prices with every gap filled, ready to multiply. */
 export interface ResolvedPrice {
-  /** The table entry used, or the normalised name of an unknown model. */
+  /** The table entry used. */
   model: string;
-  known: boolean;
   /** USD per 1M tokens for every kind. */
   rates: Required<TokenRates>;
   /** USD per minute of duration-billed audio. */
@@ -17,17 +16,33 @@ export interface ResolvedPrice {
   contextTokens: number;
 }
 
+/** A model the price book has no price for: it cannot be charged, so it must not be used. */
+export class UnpricedModelError extends Error {
+  constructor(readonly model: string, reason?: string) {
+    super(`No price for model "${model.slice(0, 64)}"${reason ? ` (${reason})` : ''}: DUCK-E does not guess what a model costs`);
+    this.name = 'UnpricedModelError';
+  }
+}
+
 /** `gpt-realtime-2025-08-28` → `gpt-realtime`: dated snapshots cost what their alias costs. */
 const SNAPSHOT_SUFFIX = /-\d{4}-\d{2}-\d{2}$/;
 
+/** The table entry that prices `model` (exact id, else its alias without a snapshot date). */
+export function priceEntryKey(table: PriceTable, model: string): string | undefined {
+  const name = model.trim().toLowerCase();
+  if (Object.hasOwn(table.models, name)) return name;
+  const alias = name.replace(SNAPSHOT_SUFFIX, '');
+  return Object.hasOwn(table.models, alias) ? alias : undefined;
+}
+
 /**
- * Looks up prices by model id. A model that is not in the table, or a kind of token a model has
- * no rate for, is charged at the highest rate the table knows for that kind — never at zero —
- * and logged once, so an operator notices and adds the model.
+ * Looks up prices by model id. A model missing from the table is refused (UnpricedModelError):
+ * configuration checks refuse to start with one, so this is a guard, never a guess. A kind of
+ * token a known model has no rate for is charged at the highest rate the table knows for that
+ * kind — never at zero.
  */
 @Injectable()
 export class PriceBook {
-  private readonly logger = new Logger(PriceBook.name);
   private readonly highest: Required<TokenRates>;
   private readonly highestPerMinute: number;
   private readonly largestContext: number;
@@ -41,7 +56,7 @@ export class PriceBook {
     this.largestContext = max((entry) => entry.contextTokens);
   }
 
-  /** Prices for `model`, resolved once per distinct id. */
+  /** Prices for `model`, resolved once per distinct id; throws UnpricedModelError for a model not in the table. */
   resolve(model: string): ResolvedPrice {
     let resolved = this.cache.get(model);
     if (!resolved) {
@@ -52,26 +67,14 @@ export class PriceBook {
     return resolved;
   }
 
-  /** The highest rate of each kind (what an unknown model is charged). */
-  highestRates(): Required<TokenRates> {
-    return { ...this.highest };
-  }
-
   private build(model: string): ResolvedPrice {
-    const name = model.trim().toLowerCase();
-    const key = name in this.table.models ? name : name.replace(SNAPSHOT_SUFFIX, '');
+    const key = priceEntryKey(this.table, model);
+    if (!key) throw new UnpricedModelError(model, this.table.unpriced[model.trim().toLowerCase()]);
     const entry = this.table.models[key];
-    if (!entry) {
-      this.logger.warn(
-        `No price for model "${name.slice(0, 64)}" in the price table of ${this.table.asOf}: charging it at the highest known rates; add it to src/cost/price-table.ts`,
-      );
-      return { model: name.slice(0, 64) || 'unknown', known: false, rates: this.highestRates(), perMinute: this.highestPerMinute, contextTokens: this.largestContext };
-    }
     const rates = {} as Required<TokenRates>;
     for (const kind of RATE_KINDS) rates[kind] = entry[kind] ?? this.highest[kind];
     return {
       model: key,
-      known: true,
       rates,
       perMinute: entry.perMinute ?? this.highestPerMinute,
       contextTokens: entry.contextTokens ?? this.largestContext,

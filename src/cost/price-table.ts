@@ -1,7 +1,7 @@
 // The dated price table every charge is computed from (docs/cost-protection.md). It is configuration:
 // check it against https://openai.com/api/pricing before a launch and when OpenAI announces a
-// change, update `asOf`, and redeploy. A model missing here is never free: it is priced at the
-// most expensive rate known for each kind of token (PriceBook logs it once).
+// change, update `asOf`, and redeploy. A model missing here is never charged by guess: the
+// service refuses to start with it configured unless COST_PRICE_OVERRIDES gives its prices.
 
 /** USD per 1M tokens, by kind. A rate left out means "not billed this way by this model". */
 export interface TokenRates {
@@ -31,6 +31,11 @@ export interface PriceTable {
   asOf: string;
   currency: 'USD';
   models: Readonly<Record<string, ModelPrice>>;
+  /**
+   * Models OpenAI offers (they are in the SDK's types) whose price was not published when the
+   * table was checked: refused like any unpriced model, with this reason in the message.
+   */
+  unpriced: Readonly<Record<string, string>>;
   /** The Responses API `web_search` tool: a fee per billable search, plus the model's tokens. */
   webSearch: { perCallUsd: number; source: string };
 }
@@ -102,12 +107,28 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
       source: `${PRICING} (text in/out; audio input $3.00, ≈ $0.003/min)`,
       status: 'deprecated, shutdown 2027-02-26',
     },
+    // `gpt-4o-mini-transcribe-2025-12-15` (in the SDK's types) is a dated snapshot: it is priced
+    // as its alias, like every `-YYYY-MM-DD` snapshot (PriceBook).
     'gpt-realtime-whisper': { perMinute: 0.017, source: `${DOCS}/gpt-realtime-whisper (billed by duration)` },
-    'whisper-1': { perMinute: 0.006, source: `${PRICING} (billed by duration; not re-checked in 2026)` },
+    'whisper-1': { perMinute: 0.006, source: `${PRICING} (billed by duration; not re-checked in 2026)`, status: 'deprecated, shutdown 2027-02-26' },
 
     // Models behind the web_search tool (Responses API).
     'gpt-5.4-mini': { textIn: 0.75, textCachedIn: 0.075, textOut: 4.5, source: PRICING },
     'gpt-5.5': { textIn: 5.0, textCachedIn: 0.5, textOut: 30.0, source: PRICING },
   },
+  unpriced: {
+    // Transcription models named in the SDK's AudioTranscription.model (openai 7.57).
+    'gpt-transcribe': 'OpenAI had published no price for it',
+    'gpt-live-transcribe': 'OpenAI had published no price for it (a GPT-Live model)',
+    'gpt-4o-transcribe-diarize': 'OpenAI had published no price for it',
+  },
   webSearch: { perCallUsd: 0.01, source: `${PRICING}: web_search $10.00 per 1k calls, search content tokens at model rates` },
 };
+
+/** The table with COST_PRICE_OVERRIDES applied: each override replaces the model's whole entry. */
+export function withPriceOverrides(table: PriceTable, overrides: Readonly<Record<string, Partial<TokenRates & { perMinute: number; contextTokens: number }>>>): PriceTable {
+  if (Object.keys(overrides).length === 0) return table;
+  const models: Record<string, ModelPrice> = { ...table.models };
+  for (const [model, prices] of Object.entries(overrides)) models[model] = { ...prices, source: 'COST_PRICE_OVERRIDES' };
+  return { ...table, models };
+}

@@ -1,7 +1,11 @@
+import type { TranscriptionUsage } from '../common/session-ports';
 import { Logger } from '@nestjs/common';
-import { PriceBook } from './price-book';
-import { DEFAULT_PRICE_TABLE } from './price-table';
+import { PriceBook, UnpricedModelError } from './price-book';
+import { DEFAULT_PRICE_TABLE, withPriceOverrides } from './price-table';
 import { UsageMeter } from './usage-meter';
+
+/** A usage object as it may arrive off the network, whatever the SDK type says. */
+const wire = <T>(value: unknown) => value as T;
 
 // The example usage of OpenAI's realtime-costs guide.
 const GUIDE_USAGE = {
@@ -84,7 +88,7 @@ describe('UsageMeter', () => {
 
     it('reads garbage defensively: nothing to count is free, never an exception or NaN', () => {
       for (const usage of [undefined, null, 'usage', 42, [], { input_tokens: -5, output_tokens: Number.NaN }, { input_token_details: 'x' }]) {
-        expect(meter.priceResponse('gpt-realtime-2', usage)).toEqual({ model: 'gpt-realtime-2', micro: 0, tokens: {} });
+        expect(meter.priceResponse('gpt-realtime-2', wire(usage))).toEqual({ model: 'gpt-realtime-2', micro: 0, tokens: {} });
       }
     });
 
@@ -96,30 +100,34 @@ describe('UsageMeter', () => {
     });
   });
 
-  describe('an unknown model', () => {
-    it('is priced at the most expensive known rate of each kind and logged once', () => {
-      const usage = { input_token_details: { text_tokens: 1000, audio_tokens: 1000 }, output_token_details: { text_tokens: 1000, audio_tokens: 1000 } };
-      const priced = meter.priceResponse('gpt-realtime-9', usage);
-      // Highest known: text in 5.00 (gpt-5.5), audio in 32.00, text out 30.00 (gpt-5.5), audio out 64.00.
-      expect(priced).toMatchObject({ model: 'gpt-realtime-9', micro: 1000 * (5 + 32 + 30 + 64) });
-      for (const known of Object.keys(DEFAULT_PRICE_TABLE.models)) {
-        expect(priced.micro).toBeGreaterThanOrEqual(meter.priceResponse(known, usage).micro);
-      }
-      meter.priceResponse('gpt-realtime-9', usage);
-      meter.priceTranscription('gpt-realtime-9', { type: 'duration', seconds: 60 });
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0][0]).toContain('gpt-realtime-9');
+  describe('a model missing from the price book', () => {
+    it('is refused, never charged by guess (the configuration check stops it at start)', () => {
+      const usage = { output_token_details: { text_tokens: 1000 } };
+      expect(() => meter.priceResponse('gpt-realtime-9', usage)).toThrow(UnpricedModelError);
+      expect(() => meter.priceTranscription('some-new-asr', { type: 'duration', seconds: 60 })).toThrow('No price for model "some-new-asr"');
+      expect(() => meter.priceBackend({ id: 'r', model: 'gpt-9', inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, webSearchCalls: 0 })).toThrow(UnpricedModelError);
     });
 
-    it('is never free for duration-billed transcription either', () => {
-      // Highest per-minute rate known: gpt-realtime-whisper at $0.017.
-      expect(meter.priceTranscription('some-new-asr', { type: 'duration', seconds: 60 }).micro).toBe(17_000);
+    it('names why for the SDK transcription models that have no published price', () => {
+      expect(() => meter.priceTranscription('gpt-transcribe', { type: 'duration', seconds: 1 })).toThrow('OpenAI had published no price for it');
+    });
+
+    it('prices dated snapshots as their alias (the SDK names gpt-4o-mini-transcribe-2025-12-15)', () => {
+      const usage: TranscriptionUsage = { type: 'tokens', total_tokens: 26, input_tokens: 17, output_tokens: 9 };
+      expect(meter.priceTranscription('gpt-4o-mini-transcribe-2025-12-15', usage)).toEqual(meter.priceTranscription('gpt-4o-mini-transcribe', usage));
+    });
+
+    it('is priced from COST_PRICE_OVERRIDES when given, which also corrects a built-in price', () => {
+      const table = withPriceOverrides(DEFAULT_PRICE_TABLE, { 'gpt-realtime-9': { textOut: 30, audioOut: 80 }, 'gpt-realtime-2': { textOut: 1 } });
+      const overridden = new UsageMeter(new PriceBook(table));
+      expect(overridden.priceResponse('gpt-realtime-9', { output_token_details: { text_tokens: 1000, audio_tokens: 1000 } })).toMatchObject({ model: 'gpt-realtime-9', micro: 110_000 });
+      expect(overridden.priceResponse('gpt-realtime-2', { output_token_details: { text_tokens: 1000 } }).micro).toBe(1_000);
     });
   });
 
   describe('input transcription usage', () => {
     it('prices tokens at the transcription model rates', () => {
-      const usage = { type: 'tokens', total_tokens: 26, input_tokens: 17, output_tokens: 9, input_token_details: { text_tokens: 0, audio_tokens: 17 } };
+      const usage: TranscriptionUsage = { type: 'tokens', total_tokens: 26, input_tokens: 17, output_tokens: 9, input_token_details: { text_tokens: 0, audio_tokens: 17 } };
       // gpt-4o-mini-transcribe: audio in 3.00, text out 5.00 → 17*3 + 9*5 = 96.
       expect(meter.priceTranscription('gpt-4o-mini-transcribe', usage)).toEqual({
         model: 'gpt-4o-mini-transcribe',
@@ -133,11 +141,12 @@ describe('UsageMeter', () => {
     it('prices duration-billed models per second of audio', () => {
       // gpt-realtime-whisper: $0.017 per minute → 3.2 s = 906.67 µUSD → 907.
       expect(meter.priceTranscription('gpt-realtime-whisper', { type: 'duration', seconds: 3.2 }).micro).toBe(907);
-      expect(meter.priceTranscription('whisper-1', { seconds: 60 }).micro).toBe(6_000);
+      // Without its `type` (older API versions): still read as duration.
+      expect(meter.priceTranscription('whisper-1', wire({ seconds: 60 })).micro).toBe(6_000);
     });
 
     it('charges input without a breakdown as audio', () => {
-      expect(meter.priceTranscription('gpt-4o-mini-transcribe', { type: 'tokens', input_tokens: 100 }).micro).toBe(300);
+      expect(meter.priceTranscription('gpt-4o-mini-transcribe', wire({ type: 'tokens', input_tokens: 100 })).micro).toBe(300);
     });
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { BackendUsage } from '../common/session-ports';
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
+import type { BackendUsage, TranscriptionUsage } from '../common/session-ports';
 import { toUsd } from './money';
 import { PriceBook, type ResolvedPrice } from './price-book';
 
@@ -38,9 +39,10 @@ const BUCKETS: readonly Bucket[] = ['text', 'audio', 'image'];
 
 /**
  * Turns the raw usage objects OpenAI sends into micro-USD (docs/cost-protection.md; the
- * usage object of OpenAI's Realtime API). Every field is optional in OpenAI's types, so each is read
- * defensively; tokens the details do not explain are charged at the dearest rate that could
- * apply, so a missing breakdown never makes spend cheaper than it was.
+ * usage object of OpenAI's Realtime API), typed as the SDK declares them. Every field is optional
+ * there and the objects come off the network, so each is read defensively; tokens the details do
+ * not explain are charged at the dearest rate that could apply, so a missing breakdown never makes
+ * spend cheaper than it was.
  */
 @Injectable()
 export class UsageMeter {
@@ -52,7 +54,7 @@ export class UsageMeter {
   }
 
   /** `response.done` → `response.usage`. Cached tokens are a subset of the input tokens. */
-  priceResponse(model: string, usage: unknown): PricedUsage {
+  priceResponse(model: string, usage: RealtimeResponseUsage | undefined): PricedUsage {
     const price = this.prices.resolve(model);
     const r = price.rates;
     const u = asObject(usage);
@@ -119,7 +121,7 @@ export class UsageMeter {
    * model's rates: `{type:'tokens', input_tokens, output_tokens, input_token_details}` or
    * `{type:'duration', seconds}`.
    */
-  priceTranscription(model: string, usage: unknown): PricedUsage {
+  priceTranscription(model: string, usage: TranscriptionUsage | undefined): PricedUsage {
     const price = this.prices.resolve(model);
     const u = asObject(usage);
     if (u.type === 'duration' || (u.type === undefined && typeof u.seconds === 'number' && u.input_tokens === undefined)) {

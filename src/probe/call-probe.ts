@@ -1,5 +1,7 @@
+import type { RealtimeClientEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type { TranscriptionUsage } from '../common/session-ports';
 import { REALTIME_VOICES } from '../config/realtime.config';
-import type { PriceBook } from '../cost/price-book';
+import { priceEntryKey, type PriceBook } from '../cost/price-book';
 import type { UsageMeter } from '../cost/usage-meter';
 import type { CreatedCall, RealtimeCallsClient } from '../realtime/openai/realtime-calls.client';
 import type { SidebandClient, SidebandConnection } from '../realtime/openai/sideband.client';
@@ -99,7 +101,8 @@ export class CallProbe {
   private async attach(callId: string): Promise<boolean> {
     try {
       this.connection = await this.deps.sideband.attach(callId, {
-        onEvent: (event) => this.log.add('sideband', event),
+        // The log keeps events as plain records: it reads fields the SDK types per event type.
+        onEvent: (event) => this.log.add('sideband', event as unknown as ServerEvent),
         onMalformed: () => undefined,
         onClose: (code) => (this.sidebandClosed = { code, at: Date.now() }),
       });
@@ -119,7 +122,7 @@ export class CallProbe {
     const created = await this.log.waitFor(is('session.created', 'sideband'), this.timing.mirrorMs);
     this.record('sideband.session_created', 'session.created on the sideband', created ? 'received' : 'not received', created ? 'pass' : 'fail');
     if (created && this.guard) {
-      const drift = this.guard.drift((created.event as { session?: unknown }).session);
+      const drift = this.guard.drift((created.event as { session?: RealtimeSessionCreateRequest }).session);
       this.record('session.config_echo', 'instructions, tools, max_output_tokens, truncation as sent', drift.length ? `normalised: ${drift.join(', ')} (accepted once by the server)` : 'as sent', 'info');
     }
     return true;
@@ -154,7 +157,7 @@ export class CallProbe {
     );
   }
 
-  private responseCreate(eventId: string): Record<string, unknown> & { type: string } {
+  private responseCreate(eventId: string): RealtimeClientEvent {
     return {
       type: 'response.create',
       event_id: eventId,
@@ -206,7 +209,7 @@ export class CallProbe {
     if (!started.length) this.record('response.on_datachannel', 'response.done of both responses on the data channel', 'no response started', 'unchecked');
     else this.record('response.on_datachannel', 'response.done of both responses on the data channel', `${onChannel} of ${started.length}`, onChannel === started.length ? 'pass' : 'fail');
     const priced = this.responses.filter((response) => response.usage);
-    const known = this.deps.prices.resolve(this.model).known;
+    const known = priceEntryKey(this.deps.prices.table, this.model) !== undefined;
     const detailed = priced.every((response) => {
       const usage = response.usage as { input_token_details?: unknown; output_token_details?: unknown };
       return typeof usage.input_token_details === 'object' && typeof usage.output_token_details === 'object';
@@ -265,7 +268,7 @@ export class CallProbe {
     const onSideband = this.log.find(is(TRANSCRIBED, 'sideband'));
     const onChannel = this.log.count(TRANSCRIBED, 'datachannel');
     const withUsage = onSideband.filter((logged) => logged.event.usage && typeof logged.event.usage === 'object').length;
-    for (const logged of onSideband) this.transcriptionUsd += this.deps.meter.priceTranscription(this.deps.configFactory.transcriptionModel, logged.event.usage).micro / 1_000_000;
+    for (const logged of onSideband) this.transcriptionUsd += this.deps.meter.priceTranscription(this.deps.configFactory.transcriptionModel, logged.event.usage as TranscriptionUsage).micro / 1_000_000;
     const observed = `data channel ${onChannel}, sideband ${onSideband.length} (${withUsage} with usage)`;
     this.record('transcription.on_sideband', expected, observed, onSideband.length >= onChannel && withUsage === onSideband.length && onSideband.length > 0 ? 'pass' : 'fail');
   }
@@ -330,7 +333,7 @@ export class CallProbe {
     this.record('hangup.second', '4xx, not 401/403/429 (treated as already ended)', `${second.status ?? 'no answer'} ${second.body ? JSON.stringify(second.body) : '(empty body)'}`, refusedAsEnded ? 'pass' : 'fail');
   }
 
-  private sendToSideband(event: Record<string, unknown> & { type: string }): void {
+  private sendToSideband(event: RealtimeClientEvent): void {
     this.connection?.send(event);
   }
 

@@ -95,7 +95,8 @@ export class HeadlessPeer {
     return this.pc.connectionState;
   }
 
-  send(event: Record<string, unknown>): void {
+  /** Any client event, also ones OpenAI refuses (the probe sends one on purpose). */
+  send(event: object): void {
     this.channel.send(JSON.stringify(event));
   }
 

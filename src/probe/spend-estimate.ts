@@ -1,5 +1,5 @@
 import type { PriceBook } from '../cost/price-book';
-import type { RealtimeSessionConfig } from '../realtime/openai/realtime-calls.client';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 
 // The most the probe can spend, announced before it starts. Every figure is an upper bound on
 // what the probe's own short call can consume, priced at the project's price book (the same
@@ -25,7 +25,7 @@ export interface SpendBound {
 }
 
 export interface SpendInputs {
-  session: RealtimeSessionConfig;
+  session: RealtimeSessionCreateRequest;
   model: string;
   transcriptionModel: string;
   webSearchModel: string;

@@ -12,6 +12,9 @@ describe('the built service process', () => {
     ['REDIS_URL', 'http://nope', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     ['PORT', '99999', /PORT="99999" must be a port number/],
     ['TRUST_PROXY', 'true', /TRUST_PROXY="true" must be off, a hop count/],
+    ['REALTIME_MODEL', 'gpt-realtime-9', /REALTIME_MODEL="gpt-realtime-9" has no price in DUCK-E's price book/],
+    ['REALTIME_TRANSCRIPTION_MODEL', 'gpt-transcribe', /REALTIME_TRANSCRIPTION_MODEL="gpt-transcribe" has no price .*published no price/],
+    ['COST_PRICE_OVERRIDES', '{"m":{"textIn":"4"}}', /COST_PRICE_OVERRIDES="\{\\"m\\".*"m"\.textIn must be a number/],
   ])('refuses to start with %s=%s, naming the variable', async (name, value, message) => {
     const run = runBuiltApp({ [name]: value, PORT: name === 'PORT' ? value : '0' });
     const code = await run.exited;

@@ -192,7 +192,7 @@ describe('/session per-user limits with auth on', () => {
 
   it('caps one person’s rolling-hour spend across sessions and addresses (hourly_cap), not another’s', async () => {
     const spender = await env.startSession(from('198.51.100.11', 'grace'));
-    spender.call.responseDone(usageCosting(0.12) as Record<string, unknown>);
+    spender.call.responseDone(usageCosting(0.12));
     await spender.browser.next('cost.updated');
 
     const again = await env.open(from('198.51.100.12', 'grace'));

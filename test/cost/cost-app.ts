@@ -1,5 +1,6 @@
 // Helpers for the cost module's integration specs: the real app (startTestApp) and its
 // SESSION_COST port, plus usage objects in OpenAI's response.done shape.
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { SESSION_COST, type ClientIdentity, type EnforcementEvent, type SessionCost } from '../../src/common/session-ports';
 import { STATE_STORE } from '../../src/storage/inject-store.decorator';
@@ -16,7 +17,8 @@ export interface CostApp extends TestApp {
 const AUTH_REASONS = new Set<string>(['revoked', 'token_expired']);
 
 export async function startCostApp(env: Record<string, string | undefined>): Promise<CostApp> {
-  const app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', ...env });
+  // These specs assert exact metered figures: the time floor (tested on its own) stays off.
+  const app = await startTestApp({ OPENAI_API_KEY: 'sk-test-duck-e', COST_PROTECTION_MIN_USD_PER_MINUTE: '0', ...env });
   const cost = app.app.get<SessionCost>(SESSION_COST);
   const events: CostApp['events'] = [];
   // The cost module's decisions on the enforcement bus (auth's revocations travel there too).
@@ -29,7 +31,7 @@ export async function startCostApp(env: Record<string, string | undefined>): Pro
 export const identity = (n: number, userKey?: string): ClientIdentity => ({ ip: `198.51.100.${n}`, clientKey: `198.51.100.${n}`, userKey });
 
 /** A gpt-realtime-2 `response.usage` costing exactly `usd` (text output at $24 per 1M tokens). */
-export function usageCosting(usd: number): unknown {
+export function usageCosting(usd: number): RealtimeResponseUsage {
   const tokens = Math.round((usd * 1_000_000) / 24);
   return {
     total_tokens: tokens,

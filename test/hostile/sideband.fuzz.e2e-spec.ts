@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { placeNameProblem, searchQueryProblem } from '../../src/tools/validation/text-rules';
-import { nextId, responseUsage, serverEvent } from '../fakes/openai/realtime-events';
+import { FunctionCallItem, nextId, responseUsage, serverEvent } from '../fakes/openai/realtime-events';
 import { LiveSession, RealtimeApp, startRealtimeApp } from '../realtime/support/realtime-app';
 import { sleep } from '../support/ports';
 
@@ -100,7 +100,7 @@ describe('fuzzed sideband: the model’s tool calls and server events (fast-chec
         const searchFrom = env.responses.bodies.length;
         const from = live.call.received.length;
         const responseId = nextId('resp');
-        const item = { id: nextId('item'), object: 'realtime.item', type: 'function_call', status: 'completed', name, call_id: id, arguments: args };
+        const item: FunctionCallItem = { id: nextId('item'), object: 'realtime.item', type: 'function_call', status: 'completed', name, call_id: id, arguments: args };
         live.call.emit(serverEvent('response.output_item.done', { response_id: responseId, output_index: 0, item }));
         live.call.emit(serverEvent('response.done', { response: { id: responseId, object: 'realtime.response', status: 'completed', output: [item], usage: responseUsage() } }));
         const keptId = id.slice(0, 128);

@@ -62,7 +62,7 @@ describe('a conversation in the browser', () => {
     // The person speaks; their words are transcribed only after DUCK-E has answered, yet their
     // line stays above the answer because its item came first.
     call.emit(serverEvent('input_audio_buffer.speech_started', { item_id: 'item_user_1', audio_start_ms: 0 }));
-    call.emit(serverEvent('conversation.item.added', { previous_item_id: null, item: { id: 'item_user_1', object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio', transcript: null }] } }));
+    call.emit(serverEvent('conversation.item.added', { previous_item_id: null, item: { id: 'item_user_1', object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio' }] } }));
     await page.locator('#transcript-list .line-user', { hasText: 'Listening…' }).waitFor();
 
     call.callFunctions([{ name: 'get_current_weather', arguments: { location: 'Paris' } }]);

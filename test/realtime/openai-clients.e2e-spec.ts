@@ -3,7 +3,8 @@ import type { openaiConfig } from '../../src/config/openai.config';
 import type { realtimeConfig } from '../../src/config/realtime.config';
 import { RealtimeCallsClient } from '../../src/realtime/openai/realtime-calls.client';
 import { RealtimeUpstreamError } from '../../src/realtime/openai/realtime-upstream.error';
-import { SidebandAttachError, SidebandClient, SidebandEvent } from '../../src/realtime/openai/sideband.client';
+import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import { SidebandAttachError, SidebandClient } from '../../src/realtime/openai/sideband.client';
 import { FakeOpenAI } from '../fakes/openai/fake-openai.server';
 import { FakeRealtime, installRealtime } from '../fakes/openai/realtime.handler';
 import { OpenAiFaults } from '../reliability/support/openai-faults';
@@ -92,7 +93,7 @@ describe('SidebandClient', () => {
   afterAll(() => fake.stop());
 
   function recorder() {
-    const events: SidebandEvent[] = [];
+    const events: RealtimeServerEvent[] = [];
     const closes: number[] = [];
     let malformed = 0;
     return {
@@ -101,7 +102,7 @@ describe('SidebandClient', () => {
       get malformed() {
         return malformed;
       },
-      listener: { onEvent: (event: SidebandEvent) => events.push(event), onMalformed: () => malformed++, onClose: (code: number) => closes.push(code) },
+      listener: { onEvent: (event: RealtimeServerEvent) => events.push(event), onMalformed: () => malformed++, onClose: (code: number) => closes.push(code) },
     };
   }
 

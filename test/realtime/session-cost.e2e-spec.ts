@@ -24,12 +24,12 @@ describe('/session cost limits, in memory', () => {
     it('hangs up within 1 s of the usage that crossed the budget, and says budget_exceeded', async () => {
       const { browser, call, started } = await env.startSession();
       expect(started.limits).toEqual({ maxCostUsd: 0.05, maxDurationSec: 3 });
-      call.responseDone(usageCosting(0.02) as Record<string, unknown>);
+      call.responseDone(usageCosting(0.02));
       expect((await browser.next('cost.updated')).sessionCostUsd).toBeCloseTo(0.02, 4);
       expect(call.hangups).toHaveLength(0);
 
       const crossedAt = Date.now();
-      call.responseDone(usageCosting(0.04) as Record<string, unknown>);
+      call.responseDone(usageCosting(0.04));
       await waitFor(() => call.hangups.length === 1, 4_000, 5);
       expect(call.hangups[0] - crossedAt).toBeLessThan(2_500);
       const update = await browser.next('cost.updated');
@@ -78,7 +78,7 @@ describe('/session cost limits, in memory', () => {
 
       const one = await env.startSession();
       const two = await env.startSession();
-      one.call.responseDone(usageCosting(0.12) as Record<string, unknown>);
+      one.call.responseDone(usageCosting(0.12));
       expect(await one.browser.next('session.ended')).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
       expect(await two.browser.next('session.ended')).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
       await waitFor(() => one.call.hangups.length === 1 && two.call.hangups.length === 1);
@@ -128,7 +128,7 @@ describe('/session cost limits, two instances on one Redis', () => {
     const onB = await b.startSession();
     const onA = await a.startSession();
     const spentAt = Date.now();
-    onA.call.responseDone(usageCosting(0.12) as Record<string, unknown>);
+    onA.call.responseDone(usageCosting(0.12));
     expect(await onA.browser.next('session.ended')).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
     expect(await onB.browser.next('session.ended', 8_000)).toEqual({ type: 'session.ended', reason: 'circuit_breaker' });
     await waitFor(() => onB.call.hangups.length === 1);

@@ -1,5 +1,6 @@
 // Builds the cost module's services by hand around a ManualClock and a real MemoryStore, for the
 // cost unit specs and the bench. Not a spec itself (no tests).
+import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import type { ConfigType } from '@nestjs/config';
 import { Registry } from 'prom-client';
 import type { Clock } from '../../src/common/clock';
@@ -24,6 +25,7 @@ import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
 import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { PriceBook } from '../../src/cost/price-book';
 import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table';
+import { SpendFloor } from '../../src/cost/spend-floor';
 import { UsageMeter } from '../../src/cost/usage-meter';
 
 export type CostConfig = ConfigType<typeof costConfig>;
@@ -42,6 +44,9 @@ export function costConfigOf(overrides: Partial<CostConfig> = {}): CostConfig {
     spendWindowMs: 60 * MINUTE,
     sessionReservationUsd: 0.5,
     maxUserCostPerHourUsd: undefined,
+    // Off unless a test is about it: the other specs count metered usage only.
+    minUsdPerMinute: 0,
+    priceOverrides: {},
     ...overrides,
   };
 }
@@ -85,13 +90,17 @@ export interface CostParts {
   sessions: CostSessions;
   admission: CostAdmission;
   policy: CostPolicy;
+  metering: CostMetering;
+  floor: SpendFloor;
   service: CostService;
   timers: CostTimers;
 }
 
 export function wireCostModule(store: StateStore, settings: CostSettings, clock: Clock, registry = new Registry()): CostParts {
   const metrics = createCostMetrics(registry);
-  const meter = new UsageMeter(new PriceBook(DEFAULT_PRICE_TABLE));
+  const prices = new PriceBook(DEFAULT_PRICE_TABLE);
+  const meter = new UsageMeter(prices);
+  const floor = new SpendFloor(settings, prices);
   const sessions = new CostSessions();
   const bus = new EnforcementBus();
   const status = new StatusRegistry();
@@ -99,11 +108,11 @@ export function wireCostModule(store: StateStore, settings: CostSettings, clock:
   const breaker = new CircuitBreaker(store, settings, clock, bus, sessions, metrics);
   const watchdog = new DurationWatchdog(settings, clock, sessions, bus, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics, status);
-  const policy = new CostPolicy(settings, breaker, metrics, bus, meter);
-  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics);
+  const policy = new CostPolicy(settings, breaker, metrics, bus, meter, floor);
+  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics, floor, bus);
   const service = new CostService(clock, admission, sessions, ledger, policy, metering);
-  const timers = new CostTimers(settings, ledger, admission, breaker, watchdog, policy);
-  return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, service, timers };
+  const timers = new CostTimers(settings, ledger, admission, breaker, watchdog, policy, metering, floor);
+  return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, metering, floor, service, timers };
 }
 
 export interface CostHarness {
@@ -118,6 +127,7 @@ export interface CostHarness {
   sessions: CostSessions;
   service: CostService;
   timers: CostTimers;
+  metering: CostMetering;
   status: StatusRegistry;
   events: EnforcementEvent[];
   /** What Nest does at boot and at shutdown (status sections, timers, the breaker's listener). */
@@ -149,6 +159,7 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
     sessions: parts.sessions,
     service: parts.service,
     timers: parts.timers,
+    metering: parts.metering,
     status: parts.status,
     events,
     init() {
@@ -172,7 +183,7 @@ export function costHarness(overrides: Partial<CostConfig> = {}, shared?: Pick<C
 export const identity = (n = 1, userKey?: string): ClientIdentity => ({ ip: `203.0.113.${n}`, clientKey: `203.0.113.${n}`, userKey });
 
 /** A response.done usage costing exactly `micro` µUSD on gpt-realtime-2 (text output at $24 / 1M). */
-export function usageCosting(micro: number): unknown {
+export function usageCosting(micro: number): RealtimeResponseUsage {
   if (micro % 24 !== 0) throw new Error('pick a multiple of 24 µUSD');
   return { output_tokens: micro / 24, output_token_details: { text_tokens: micro / 24, audio_tokens: 0 } };
 }

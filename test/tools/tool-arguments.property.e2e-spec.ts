@@ -36,6 +36,8 @@ const CONFIG: ConfigType = {
   openMeteoGeocodingUrl: 'https://geocoding-api.open-meteo.com/v1',
   openMeteoForecastUrl: 'https://api.open-meteo.com/v1',
   weatherApiBaseUrl: 'https://api.weatherapi.com/v1',
+  openMeteoApiKey: undefined,
+  weatherApiMaxForecastDays: 3,
 };
 type ConfigType = ReturnType<typeof weatherConfig>;
 
@@ -204,7 +206,7 @@ describe('fuzzed tool arguments (fast-check, 10,000 runs per tool, fixed seed)',
     return registry;
   }
   const openMeteo = registryWith(new OpenMeteoSource(new OpenMeteoClient(CONFIG, http)));
-  const weatherApi = registryWith(new WeatherApiSource(new WeatherApiClient(CONFIG, http)));
+  const weatherApi = registryWith(new WeatherApiSource(new WeatherApiClient(CONFIG, http), CONFIG));
 
   beforeAll(() => {
     Logger.overrideLogger(false);

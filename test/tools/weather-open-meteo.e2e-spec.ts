@@ -251,3 +251,27 @@ describe('weather tools on Open-Meteo (real app, fake Open-Meteo on loopback)', 
     expect(text).toMatch(/^ducke_tool_duration_seconds_count\{tool="get_current_weather",outcome="ok"\} \d+$/m);
   });
 });
+
+describe('weather tools on an Open-Meteo commercial plan (OPEN_METEO_API_KEY)', () => {
+  let fake: FakeOpenMeteo;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    fake = await FakeOpenMeteo.start();
+    fake.requiredApiKey = 'om-customer-key';
+    app = await startTestApp({ ...fake.env, OPEN_METEO_API_KEY: 'om-customer-key', WEATHER_API_KEY: undefined, REDIS_URL: undefined, RATE_LIMIT_WEATHER_API: '1000/hour' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+  });
+
+  it('sends the key as `apikey` to geocoding and forecast alike', async () => {
+    const result = await call(catalogOf(app), 'get_weather_forecast', { location: 'Paris', days: 2 }, caller());
+    expect(result).toMatchObject({ ok: true, outcome: 'ok' });
+    expect(fake.requests.map((request) => [request.path, request.query.get('apikey')])).toEqual([
+      ['/v1/search', 'om-customer-key'],
+      ['/v1/forecast', 'om-customer-key'],
+    ]);
+  });
+});

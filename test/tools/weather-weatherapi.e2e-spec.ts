@@ -20,7 +20,7 @@ describe('weather tools on weatherapi.com (real app, fake weatherapi.com on loop
   beforeAll(async () => {
     weatherApi = await FakeWeatherApi.start();
     openMeteo = await FakeOpenMeteo.start();
-    app = await startTestApp({ ...openMeteo.env, ...weatherApi.env, REDIS_URL: undefined, RATE_LIMIT_WEATHER_API: '1000/hour' });
+    app = await startTestApp({ ...openMeteo.env, ...weatherApi.env, REDIS_URL: undefined, RATE_LIMIT_WEATHER_API: '1000/hour', WEATHERAPI_MAX_FORECAST_DAYS: undefined });
     catalog = catalogOf(app);
   });
   afterAll(async () => {
@@ -28,7 +28,10 @@ describe('weather tools on weatherapi.com (real app, fake weatherapi.com on loop
     await weatherApi.stop();
     await openMeteo.stop();
   });
-  beforeEach(() => weatherApi.clear());
+  beforeEach(() => {
+    weatherApi.clear();
+    weatherApi.planDays = 3;
+  });
   afterEach(() => expect(openMeteo.requests).toHaveLength(0));
 
   it('current weather from /v1/current.json, with the key and the place as query parameters', async () => {
@@ -55,7 +58,20 @@ describe('weather tools on weatherapi.com (real app, fake weatherapi.com on loop
     expect(Object.fromEntries(request.query)).toEqual({ key: weatherApi.apiKey, q: 'Paris', aqi: 'no' });
   });
 
+  it('asks for no more forecast days than the plan serves (3 by default) and says so when more were asked for', async () => {
+    const result = await call(catalog, 'get_weather_forecast', { location: 'Paris', days: 7 }, caller());
+    expect(result).toMatchObject({ ok: true, outcome: 'ok' });
+    expect(result.body.days).toHaveLength(3);
+    expect(result.body.note).toBe('The weather service here gives only 3 days of forecast, so this covers 3 of the 7 days asked for.');
+    expect(weatherApi.requestsTo('/v1/forecast.json')[0].query.get('days')).toBe('3');
+    // Within the plan: no note.
+    const short = await call(catalog, 'get_weather_forecast', { location: 'Paris', days: 2 }, caller());
+    expect(short.body.days).toHaveLength(2);
+    expect(short.body.note).toBeUndefined();
+  });
+
   it('units follow the place it resolved: Union City, NJ in °F, mph and inches', async () => {
+    weatherApi.planDays = 14;
     const union = PLACES.find((entry) => entry.geocoding.id === 5105127)!;
     const result = await call(catalog, 'get_weather_forecast', { location: 'Union City, NJ', days: 5 }, caller());
     expect(result.body).toMatchObject({
@@ -63,7 +79,7 @@ describe('weather tools on weatherapi.com (real app, fake weatherapi.com on loop
       units: { system: 'imperial', temperature: '°F', windSpeed: 'mph', precipitation: 'in' },
     });
     const days = result.body.days as Array<Record<string, unknown>>;
-    expect(days).toHaveLength(5);
+    expect(days).toHaveLength(3);
     expect(days[2]).toEqual({
       date: expect.any(String),
       conditions: 'Patchy rain nearby',
@@ -76,7 +92,7 @@ describe('weather tools on weatherapi.com (real app, fake weatherapi.com on loop
     expect(Object.fromEntries(weatherApi.requestsTo('/v1/forecast.json')[0].query)).toEqual({
       key: weatherApi.apiKey,
       q: 'Union City, NJ',
-      days: '5',
+      days: '3',
       aqi: 'no',
       alerts: 'no',
       hour: '12',

@@ -4,7 +4,7 @@
 import { APIConnectionError } from 'openai';
 import type { ToolCatalog } from '../../src/common/session-ports';
 import { openaiConfig } from '../../src/config/openai.config';
-import { OpenAIResponsesClient } from '../../src/tools/web-search/openai-responses.client';
+import { OpenAIResponsesClient, WEB_SEARCH_OUTPUT_TOKENS } from '../../src/tools/web-search/openai-responses.client';
 import { FakeOpenAI } from '../fakes/openai/fake-openai.server';
 import { installResponses, ResponsesFake } from '../fakes/openai/responses.handler';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -27,6 +27,8 @@ describe('web_search (real app, fake OpenAI Responses API on loopback)', () => {
       OPENAI_BASE_URL: openai.baseUrl,
       OPENAI_API_KEY: openai.apiKey,
       WEB_SEARCH_MODEL: 'gpt-5.4-nano',
+      // Not in the built-in price book: the service only starts with its prices given.
+      COST_PRICE_OVERRIDES: '{"gpt-5.4-nano":{"textIn":0.2,"textCachedIn":0.02,"textOut":1.25}}',
       REDIS_URL: undefined,
       RATE_LIMIT_WEB_SEARCH: '1000/hour',
     });
@@ -55,6 +57,9 @@ describe('web_search (real app, fake OpenAI Responses API on loopback)', () => {
       tools: [{ type: 'web_search', search_context_size: 'low' }],
       include: ['web_search_call.action.sources'],
       store: false,
+      // Little thinking, and room for it and the answer within the output budget.
+      reasoning: { effort: 'low' },
+      max_output_tokens: WEB_SEARCH_OUTPUT_TOKENS.first,
     });
     const [request] = openai.requestsTo('/v1/responses').slice(-1);
     expect(request.headers.authorization).toBe(`Bearer ${openai.apiKey}`);
@@ -88,6 +93,36 @@ describe('web_search (real app, fake OpenAI Responses API on loopback)', () => {
     const result = await call(catalog, 'web_search', { query: 'zzqxv flurble' }, context);
     expect(result).toMatchObject({ ok: false, outcome: 'not_found', body: { error: 'not_found' } });
     expect(context.reported).toHaveLength(1);
+  });
+
+  it('an answer cut off at the output budget (incomplete, reasoning only) is asked once more with more room', async () => {
+    const before = responses.bodies.length;
+    responses.next({ incomplete: 'max_output_tokens', reasoning: true });
+    const context = caller();
+    const result = await call(catalog, 'web_search', { query: 'who won the duck race' }, context);
+    expect(result).toMatchObject({ ok: true, outcome: 'ok', body: { answer: expect.stringContaining('who won the duck race') } });
+    expect(responses.bodies.slice(before).map((body) => body.max_output_tokens)).toEqual([WEB_SEARCH_OUTPUT_TOKENS.first, WEB_SEARCH_OUTPUT_TOKENS.retry]);
+    // Both attempts were paid for: both are metered.
+    expect(context.reported).toHaveLength(2);
+    expect(context.reported[0].outputTokens).toBe(WEB_SEARCH_OUTPUT_TOKENS.first);
+  });
+
+  it('cut off twice: "the search failed", which is not "found nothing"', async () => {
+    responses.next({ incomplete: 'max_output_tokens' }, { incomplete: 'max_output_tokens' });
+    const context = caller();
+    const result = await call(catalog, 'web_search', { query: 'who won the duck race' }, context);
+    expect(result).toMatchObject({ ok: false, outcome: 'upstream_error', body: { error: 'upstream_error', message: expect.stringContaining('The web search failed') } });
+    expect(context.reported).toHaveLength(2);
+  });
+
+  it('the fake Responses API refuses a field the real one does not know (so a typo in our request would fail here)', async () => {
+    const response = await fetch(`${openai.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${openai.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5.4-nano', input: 'q', tools: [{ type: 'web_search' }], max_output_token: 100 }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { message: "Unknown parameter: 'max_output_token'.", type: 'invalid_request_error', param: 'max_output_token', code: 'unknown_parameter' } });
   });
 
   it('a 500 is retried once by the SDK and answered', async () => {

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { openaiConfig } from '../../config/openai.config';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { readOpenAiError, RealtimeUpstreamError } from './realtime-upstream.error';
-
-/** The session configuration sent with a new call (`session` part of the multipart body). */
-export type RealtimeSessionConfig = Record<string, unknown> & { type: 'realtime' };
 
 export interface CreatedCall {
   /** From the `Location` header: /v1/realtime/calls/{call_id}. */
@@ -38,7 +36,7 @@ export class RealtimeCallsClient {
   }
 
   /** POST /realtime/calls (multipart `sdp` + `session`) → the call id and the SDP answer. */
-  async create(offer: string, session: RealtimeSessionConfig): Promise<CreatedCall> {
+  async create(offer: string, session: RealtimeSessionCreateRequest): Promise<CreatedCall> {
     const form = new FormData();
     form.set('sdp', offer);
     form.set('session', JSON.stringify(session));

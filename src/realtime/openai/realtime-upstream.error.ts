@@ -1,3 +1,5 @@
+import type { ErrorObject } from 'openai/resources/shared';
+
 /**
  * A failed call to OpenAI's Realtime API (REST or sideband). `retryable` says whether the same
  * request may succeed later (429, 5xx, timeouts, network), which decides the close code the
@@ -28,10 +30,10 @@ export class RealtimeUpstreamError extends Error {
   }
 }
 
-/** OpenAI's error body `{ error: { message, code } }`, read defensively. */
+/** OpenAI's error body `{ error: ErrorObject }` (the SDK's type), read defensively. */
 export async function readOpenAiError(response: Response): Promise<{ code?: string; message?: string }> {
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    const body = (await response.json()) as { error?: Partial<ErrorObject> } | null;
     const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
     const message = typeof body?.error?.message === 'string' ? body.error.message.slice(0, 300) : undefined;
     return { code, message };

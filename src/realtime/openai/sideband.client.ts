@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
+import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import { WebSocket } from 'ws';
 import { openaiConfig } from '../../config/openai.config';
 import { realtimeConfig } from '../../config/realtime.config';
 
-/** A server event from the Realtime API: at least a `type`; fields are read defensively. */
-export type SidebandEvent = { type: string; [field: string]: unknown };
-
 export interface SidebandListener {
-  onEvent(event: SidebandEvent): void;
+  /**
+   * A server event, typed as the SDK declares it. It is parsed JSON from the network: only its
+   * `type` was checked, so handlers still read fields defensively (and unknown types are ignored).
+   */
+  onEvent(event: RealtimeServerEvent): void;
   /** A frame that is not a JSON object with a `type` (counted, never fatal). */
   onMalformed(): void;
   /** The socket closed (by OpenAI, the network, or us). Called once. */
@@ -45,7 +47,7 @@ export class SidebandConnection {
   }
 
   /** Send one client event; false when the socket is not open. */
-  send(event: Record<string, unknown> & { type: string }): boolean {
+  send(event: RealtimeClientEvent): boolean {
     if (!this.open) return false;
     this.socket.send(JSON.stringify(event));
     return true;
@@ -145,11 +147,11 @@ export class SidebandClient {
   }
 }
 
-function parseEvent(text: string): SidebandEvent | undefined {
+function parseEvent(text: string): RealtimeServerEvent | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (value && typeof value === 'object' && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string') {
-      return value as SidebandEvent;
+      return value as RealtimeServerEvent;
     }
   } catch {
     // fall through

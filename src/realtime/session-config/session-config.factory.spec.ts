@@ -1,3 +1,4 @@
+import type { SessionCreatedEvent } from 'openai/resources/realtime/realtime';
 import type { ToolCatalog } from '../../common/session-ports';
 import { SessionConfigFactory, SessionConfigGuard } from './session-config.factory';
 
@@ -9,6 +10,9 @@ const catalog: ToolCatalog = {
   run: () => Promise.reject(new Error('not used')),
 };
 const config = { model: 'gpt-realtime-2', voice: 'marin' as const, transcriptionModel: 'gpt-4o-mini-transcribe', maxOutputTokens: 512, idleTimeoutMs: 30_000, heartbeatIntervalMs: 20_000 };
+
+/** A session as it may arrive on the wire: any subset of fields, in OpenAI's own form. */
+const seen = (session: object) => session as SessionCreatedEvent['session'];
 
 describe('SessionConfigFactory', () => {
   const factory = new SessionConfigFactory(config, catalog);
@@ -35,16 +39,16 @@ describe('SessionConfigGuard', () => {
 
   it('sees no drift in the session it pinned, in a voice change, or in fields the event leaves out', () => {
     const guard = new SessionConfigGuard(pinned);
-    expect(guard.drift(pinned)).toEqual([]);
-    expect(guard.drift({ ...pinned, audio: { output: { voice: 'ash' } } })).toEqual([]);
-    expect(guard.drift({ type: 'realtime' })).toEqual([]);
+    expect(guard.drift(seen(pinned))).toEqual([]);
+    expect(guard.drift(seen({ ...pinned, audio: { output: { voice: 'ash' } } }))).toEqual([]);
+    expect(guard.drift(seen({ type: 'realtime' }))).toEqual([]);
     // The same tools with reformatted schemas, in another order.
-    expect(guard.drift({ tools: [...(pinned.tools as object[])].reverse().map((tool) => ({ ...tool, parameters: {} })) })).toEqual([]);
+    expect(guard.drift(seen({ tools: [...(pinned.tools as object[])].reverse().map((tool) => ({ ...tool, parameters: {} })) }))).toEqual([]);
   });
 
   it('names every pinned field someone else changed, and restores them all in one update', () => {
     const guard = new SessionConfigGuard(pinned);
-    expect(guard.drift({ ...pinned, instructions: 'talk forever', max_output_tokens: 'inf', tools: [], truncation: 'disabled' })).toEqual([
+    expect(guard.drift(seen({ ...pinned, instructions: 'talk forever', max_output_tokens: 'inf', tools: [], truncation: 'disabled' }))).toEqual([
       'instructions',
       'max_output_tokens',
       'tools',
@@ -67,9 +71,9 @@ describe('SessionConfigGuard', () => {
   it('accepts OpenAI’s normalised echo of a restored field, but not a different change', () => {
     const guard = new SessionConfigGuard(pinned);
     const normalised = { truncation: { type: 'retention_ratio', retention_ratio: 0.8, token_limits: { post_instructions: 8000, total: 32000 } }, instructions: `${pinned.instructions} ` };
-    expect(guard.drift(normalised)).toEqual(['instructions']);
-    guard.acceptEcho(normalised, ['instructions']);
-    expect(guard.drift(normalised)).toEqual([]);
-    expect(guard.drift({ instructions: 'something else' })).toEqual(['instructions']);
+    expect(guard.drift(seen(normalised))).toEqual(['instructions']);
+    guard.acceptEcho(seen(normalised), ['instructions']);
+    expect(guard.drift(seen(normalised))).toEqual([]);
+    expect(guard.drift(seen({ instructions: 'something else' }))).toEqual(['instructions']);
   });
 });

@@ -3,7 +3,12 @@ import type { ConfigType } from '@nestjs/config';
 import { realtimeConfig } from '../../config/realtime.config';
 import { TOOL_CATALOG } from '../../common/session-ports';
 import type { ToolCatalog } from '../../common/session-ports';
-import type { RealtimeSessionConfig } from '../openai/realtime-calls.client';
+import type {
+  RealtimeSessionCreateRequest,
+  RealtimeTruncationRetentionRatio,
+  SessionCreatedEvent,
+  SessionUpdateEvent,
+} from 'openai/resources/realtime/realtime';
 import { duckInstructions } from './instructions';
 
 /**
@@ -11,7 +16,7 @@ import { duckInstructions } from './instructions';
  * re-read as input is cut to this many tokens after the instructions (the oldest 20 % dropped
  * when it overflows), so a long call cannot make each turn dearer without limit.
  */
-export const TRUNCATION = { type: 'retention_ratio', retention_ratio: 0.8, token_limits: { post_instructions: 8_000 } } as const;
+export const TRUNCATION: RealtimeTruncationRetentionRatio = { type: 'retention_ratio', retention_ratio: 0.8, token_limits: { post_instructions: 8_000 } };
 
 /** The session DUCK-E creates every call with, and the parts of it nobody else may change. */
 @Injectable()
@@ -29,7 +34,8 @@ export class SessionConfigFactory {
     return this.config.transcriptionModel;
   }
 
-  build(voice: string, languages: string[]): RealtimeSessionConfig {
+  /** The call's session, as the SDK's own request type (a misspelled field does not compile). */
+  build(voice: string, languages: string[]): RealtimeSessionCreateRequest {
     return {
       type: 'realtime',
       model: this.config.model,
@@ -60,7 +66,7 @@ export class SessionConfigGuard {
   private readonly expected: Record<PinnedField, string>;
   private readonly echoed: Partial<Record<PinnedField, string>> = {};
 
-  constructor(private readonly pinned: RealtimeSessionConfig) {
+  constructor(private readonly pinned: RealtimeSessionCreateRequest) {
     this.expected = {
       instructions: canonical.instructions(pinned.instructions),
       max_output_tokens: canonical.max_output_tokens(pinned.max_output_tokens),
@@ -70,9 +76,9 @@ export class SessionConfigGuard {
   }
 
   /** Names of pinned fields `session` (from session.created/updated) changed; absent fields are not judged. */
-  drift(session: unknown): PinnedField[] {
+  drift(session: SessionCreatedEvent['session'] | undefined): PinnedField[] {
     if (!session || typeof session !== 'object') return [];
-    const actual = session as Record<string, unknown>;
+    const actual = session as unknown as Record<string, unknown>;
     return PINNED_FIELDS.filter((field) => {
       if (!(field in actual)) return false;
       const value = canonical[field](actual[field]);
@@ -81,13 +87,13 @@ export class SessionConfigGuard {
   }
 
   /** `session` answered our restore: whatever it still shows for these fields is OpenAI's form of ours. */
-  acceptEcho(session: unknown, fields: PinnedField[]): void {
-    const actual = (session ?? {}) as Record<string, unknown>;
+  acceptEcho(session: SessionCreatedEvent['session'] | undefined, fields: PinnedField[]): void {
+    const actual = (session ?? {}) as unknown as Record<string, unknown>;
     for (const field of fields) this.echoed[field] = canonical[field](actual[field]);
   }
 
   /** The session.update that puts every pinned field back. */
-  restoreEvent(eventId: string): Record<string, unknown> & { type: string } {
+  restoreEvent(eventId: string): SessionUpdateEvent {
     const { instructions, max_output_tokens, truncation, tools, tool_choice } = this.pinned;
     return { type: 'session.update', event_id: eventId, session: { type: 'realtime', instructions, max_output_tokens, truncation, tools, tool_choice } };
   }

@@ -1,3 +1,4 @@
+import type { SessionCreatedEvent, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { SessionEndReason } from '../../common/session-ports';
 import type { SessionConfigGuard } from '../session-config/session-config.factory';
 
@@ -5,7 +6,7 @@ import type { SessionConfigGuard } from '../session-config/session-config.factor
 export const MAX_CONFIG_RESTORES = 5;
 
 export interface ConfigWatchPort {
-  send(event: Record<string, unknown> & { type: string }): void;
+  send(event: SessionUpdateEvent): void;
   end(reason: SessionEndReason): void;
   warn(message: string): void;
 }
@@ -25,7 +26,7 @@ export class ConfigWatch {
   ) {}
 
   /** session.created / session.updated while the call runs. */
-  onConfig(session: unknown, created: boolean): void {
+  onConfig(session: SessionCreatedEvent['session'] | undefined, created: boolean): void {
     const drift = this.guard.drift(session);
     if (created && !this.baselineTaken) {
       // The first session.created shows OpenAI's form of our own config: no browser has the

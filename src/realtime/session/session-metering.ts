@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import type { ConversationItemInputAudioTranscriptionCompletedEvent, RealtimeResponse } from 'openai/resources/realtime/realtime';
 import type { BackendUsage, MeterVerdict, SessionCost, SessionEndReason } from '../../common/session-ports';
 import type { ServerMessage } from '../protocol/server-messages';
 
@@ -24,18 +25,19 @@ export class SessionMetering {
   ) {}
 
   /** response.done: metered once by response id. */
-  response(response: unknown): void {
-    const { id, usage } = (response ?? {}) as { id?: unknown; usage?: unknown };
+  response(response: RealtimeResponse | undefined): void {
+    // Parsed from the network: typed as the SDK declares it, checked as if it were anything.
+    const { id, usage } = (response ?? {}) as RealtimeResponse;
     if (typeof id !== 'string' || !usage || typeof usage !== 'object') return;
     void this.meter(() => this.cost.recordResponseUsage(this.port.sessionId, this.models.model, id, usage));
   }
 
   /** conversation.item.input_audio_transcription.completed: metered once by item and content index. */
-  transcription(event: Record<string, unknown>): void {
-    const itemId = event.item_id;
-    if (typeof itemId !== 'string' || !event.usage || typeof event.usage !== 'object') return;
+  transcription(event: ConversationItemInputAudioTranscriptionCompletedEvent): void {
+    const { item_id: itemId, usage } = event;
+    if (typeof itemId !== 'string' || !usage || typeof usage !== 'object') return;
     const contentIndex = typeof event.content_index === 'number' ? event.content_index : 0;
-    void this.meter(() => this.cost.recordTranscriptionUsage(this.port.sessionId, this.models.transcriptionModel, `${itemId}:${contentIndex}`, event.usage));
+    void this.meter(() => this.cost.recordTranscriptionUsage(this.port.sessionId, this.models.transcriptionModel, `${itemId}:${contentIndex}`, usage));
   }
 
   /** Spend a tool made for this call (a web search). */

@@ -1,4 +1,4 @@
-import type { SidebandEvent } from '../openai/sideband.client';
+import type { RealtimeError, RealtimeResponse, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { ConfigWatch } from './config-watch';
 import type { MeteringTripwire } from './metering-tripwire';
 import type { SessionMetering } from './session-metering';
@@ -18,8 +18,12 @@ export interface CallParts {
   warn(message: string): void;
 }
 
-/** One sideband event to the part it concerns; events no part needs are ignored. */
-export function routeSidebandEvent(event: SidebandEvent, parts: CallParts): void {
+/**
+ * One sideband event to the part it concerns; events no part needs are ignored. Events are the
+ * SDK's types, but parsed from the network with only `type` checked: every handler reads its
+ * fields as if they could be anything.
+ */
+export function routeSidebandEvent(event: RealtimeServerEvent, parts: CallParts): void {
   switch (event.type) {
     case 'session.created':
     case 'session.updated':
@@ -51,16 +55,16 @@ export function routeSidebandEvent(event: SidebandEvent, parts: CallParts): void
   }
 }
 
-function onResponseDone(response: unknown, parts: CallParts): void {
+function onResponseDone(response: RealtimeResponse | undefined, parts: CallParts): void {
   parts.tools.responseDone(response);
-  const { output } = (response ?? {}) as { output?: unknown };
-  if (Array.isArray(output) && output.some((item: { type?: unknown }) => item?.type === 'message')) parts.voice.spoke = true;
+  const { output } = (response ?? {}) as RealtimeResponse;
+  if (Array.isArray(output) && output.some((item) => (item as { type?: unknown } | null)?.type === 'message')) parts.voice.spoke = true;
   parts.metering?.response(response);
   parts.tripwire?.sidebandResponseDone(response);
 }
 
-function onUpstreamError(error: unknown, parts: CallParts): void {
-  const { code, message, event_id: eventId } = (error ?? {}) as { code?: unknown; message?: unknown; event_id?: unknown };
+function onUpstreamError(error: RealtimeError | undefined, parts: CallParts): void {
+  const { code, message, event_id: eventId } = (error ?? {}) as Partial<RealtimeError>;
   if (parts.voice.onError(code, eventId)) return;
   parts.warn(`OpenAI reported ${String(code ?? 'an error')}: ${String(message ?? '').slice(0, 200)}`);
 }

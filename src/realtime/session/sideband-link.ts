@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { SidebandAttachError, SidebandClient, SidebandConnection, SidebandEvent } from '../openai/sideband.client';
+import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import { SidebandAttachError, SidebandClient, SidebandConnection } from '../openai/sideband.client';
 
 export interface SidebandLinkHandlers {
-  onEvent(event: SidebandEvent): void;
+  onEvent(event: RealtimeServerEvent): void;
   onMalformed(): void;
   /**
    * The sideband is gone for good. `callGone`: OpenAI no longer knows the call (it ended it);
@@ -34,7 +35,7 @@ const MAX_QUEUED_EVENTS = 100;
  */
 export class SidebandLink {
   private connection?: SidebandConnection;
-  private readonly queue: Array<Record<string, unknown> & { type: string }> = [];
+  private readonly queue: RealtimeClientEvent[] = [];
   private reattaching = false;
   private closed = false;
   private generation = 0;
@@ -53,7 +54,7 @@ export class SidebandLink {
   }
 
   /** Send a client event now, or after the re-attach in progress; false when it cannot be delivered. */
-  send(event: Record<string, unknown> & { type: string }): boolean {
+  send(event: RealtimeClientEvent): boolean {
     if (this.closed) return false;
     if (this.connection?.open) return this.connection.send(event);
     if (this.reattaching && this.queue.length < MAX_QUEUED_EVENTS) {

@@ -1,10 +1,11 @@
+import type { ConversationItem, RealtimeClientEvent } from 'openai/resources/realtime/realtime';
 import type { ToolOutcome } from '../../common/session-ports';
 import { MAX_CONCURRENT_TOOL_CALLS, ToolCalls } from './tool-calls';
 
 type Deferred = { resolve: (outcome: ToolOutcome) => void; reject: (error: Error) => void; name: string; args: string };
 
 function harness() {
-  const sent: Array<Record<string, unknown>> = [];
+  const sent: RealtimeClientEvent[] = [];
   const notified: Array<Record<string, unknown>> = [];
   const runs: Deferred[] = [];
   let clock = 0;
@@ -27,7 +28,7 @@ function harness() {
   };
 }
 
-const item = (callId: string, name = 'get_current_weather', status = 'completed') => ({
+const item = (callId: string, name = 'get_current_weather', status: 'completed' | 'in_progress' | 'incomplete' = 'completed'): ConversationItem => ({
   id: `item_${callId}`,
   type: 'function_call',
   status,
@@ -69,8 +70,9 @@ describe('ToolCalls', () => {
   it('ignores items that are not completed function calls', () => {
     const h = harness();
     h.calls.itemDone('resp_1', item('call_1', 'get_current_weather', 'in_progress'));
-    h.calls.itemDone('resp_1', { type: 'message', status: 'completed' });
-    h.calls.itemDone('resp_1', { type: 'function_call', status: 'completed', name: 'x' });
+    h.calls.itemDone('resp_1', { type: 'message', role: 'assistant', status: 'completed', content: [] });
+    // No call_id: not something that can be answered.
+    h.calls.itemDone('resp_1', { type: 'function_call', status: 'completed', name: 'x', arguments: '{}' });
     h.calls.responseDone({ id: 'resp_1', status: 'incomplete', output: [item('call_2', 'web_search', 'incomplete')] });
     expect(h.runs).toHaveLength(0);
     expect(h.sent).toHaveLength(0);
@@ -154,6 +156,6 @@ describe('ToolCalls', () => {
     await flush();
     expect(h.sent).toHaveLength(1);
     expect(h.sent[0]).toMatchObject({ item: { call_id: `call_${MAX_CONCURRENT_TOOL_CALLS}` } });
-    expect(String((h.sent[0].item as { output: string }).output)).toContain('Too many tool calls');
+    expect(String((h.sent[0] as { item: { output: string } }).item.output)).toContain('Too many tool calls');
   });
 });

@@ -1,3 +1,4 @@
+import type { ConversationItem, RealtimeClientEvent, RealtimeResponse } from 'openai/resources/realtime/realtime';
 import type { ToolOutcome } from '../../common/session-ports';
 import type { ToolCalledMessage, ToolResultMessage } from '../protocol/server-messages';
 
@@ -22,7 +23,7 @@ export interface ToolCallsPort {
   /** Run one call (never rejects: failures are outcomes). */
   run(name: string, argumentsJson: string): Promise<ToolOutcome>;
   /** Send one client event on the sideband. */
-  send(event: Record<string, unknown> & { type: string }): void;
+  send(event: RealtimeClientEvent): void;
   /** Tell the browser. */
   notify(message: ToolCalledMessage | ToolResultMessage): void;
   /** Monotonic ms. */
@@ -65,14 +66,15 @@ export class ToolCalls {
   }
 
   /** `response.output_item.done` with a function_call item. */
-  itemDone(responseId: string, item: unknown): void {
+  itemDone(responseId: string, item: ConversationItem | undefined): void {
     const call = completedFunctionCall(item);
     if (call) this.start(responseId, call);
   }
 
   /** `response.done`: runs any completed call not seen yet, then settles the batch. */
-  responseDone(response: unknown): void {
+  responseDone(response: RealtimeResponse | undefined): void {
     this.responseActive = false;
+    // Parsed from the network: typed as the SDK declares it, checked as if it were anything.
     const { id, status, output } = (response ?? {}) as { id?: unknown; status?: unknown; output?: unknown };
     const responseId = typeof id === 'string' ? id : '';
     const calls = Array.isArray(output) ? output.map(completedFunctionCall).filter((call): call is FunctionCallItem => call !== undefined) : [];

@@ -1,8 +1,9 @@
+import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import { errorMessage, type ServerMessage } from '../protocol/server-messages';
 
 export interface VoiceChangePort {
   /** Send one client event on the sideband. */
-  send(event: Record<string, unknown> & { type: string }): void;
+  send(event: SessionUpdateEvent): void;
   /** Tell the browser. */
   notify(message: ServerMessage): void;
   /** OpenAI must confirm a change (session.updated) within this, ms. */

@@ -1,3 +1,4 @@
+import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import { Logger } from '@nestjs/common';
 import { ADMITTED, refuse } from '../../common/gate-decision';
 import type { GateDecision } from '../../common/gate-decision';
@@ -123,7 +124,8 @@ function harness(options: { admit?: GateDecision; verdict?: MeterVerdict } = {})
       gates[gate] = new Promise((resolve) => (release = resolve));
       return () => release();
     },
-    emit: (event: Record<string, unknown>) => listener!.onEvent(event as { type: string }),
+    // Events as they arrive on the wire: anything with a type (the session reads them defensively).
+    emit: (event: Record<string, unknown>) => listener!.onEvent(event as unknown as RealtimeServerEvent),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
 import type { RefusalCode } from '../../common/gate-decision';
 import type { SessionOutcome } from '../../common/session-lifecycle';
 import type { SessionEndReason } from '../../common/session-ports';
@@ -52,7 +53,7 @@ export class VoiceSession {
   ) {
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    const send = (event: Record<string, unknown> & { type: string }) => void this.link?.send(event);
+    const send = (event: RealtimeClientEvent) => void this.link?.send(event);
     this.voiceChange = new VoiceChange(voice, { send, notify: (message) => this.client.send(message), confirmMs: this.timing.voiceConfirmMs });
     this.tools = new ToolCalls({
       run: (name, args) => this.runTool(name, args),

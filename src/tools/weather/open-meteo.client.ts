@@ -7,7 +7,9 @@ import { UpstreamHttp } from '../http/upstream-http';
 import type { UnitSystem } from './weather-report';
 
 // Open-Meteo's geocoding (`/v1/search`) and forecast (`/v1/forecast`) APIs, field names as the
-// API sends them. No key. Base URLs come from OPEN_METEO_GEOCODING_URL / OPEN_METEO_FORECAST_URL.
+// API sends them. No key on the free hosts; a commercial plan's OPEN_METEO_API_KEY goes out as the
+// `apikey` query parameter (to the customer-… hosts). Base URLs come from OPEN_METEO_GEOCODING_URL
+// / OPEN_METEO_FORECAST_URL.
 
 export interface GeocodingResult {
   id: number;
@@ -101,7 +103,7 @@ export class OpenMeteoClient {
 
   /** Places named `name` (in any language), most relevant first; empty when there is none. */
   async search(name: string, signal?: AbortSignal): Promise<GeocodingResult[]> {
-    const url = endpoint(this.config.openMeteoGeocodingUrl, 'search', { name, count: GEOCODING_COUNT, language: 'en', format: 'json' });
+    const url = endpoint(this.config.openMeteoGeocodingUrl, 'search', { name, count: GEOCODING_COUNT, language: 'en', format: 'json', ...this.key() });
     const { status, body } = await this.http.getJson('open_meteo', url, signal);
     if (status !== 200) throw new UpstreamError('open_meteo', 'status', status);
     const results = (body as { results?: unknown }).results;
@@ -121,10 +123,15 @@ export class OpenMeteoClient {
       forecast_days: request.days,
     };
     if (request.withCurrent) params.current = CURRENT_FIELDS.join(',');
+    Object.assign(params, this.key());
     const url = endpoint(this.config.openMeteoForecastUrl, 'forecast', params);
     const { status, body } = await this.http.getJson('open_meteo', url, signal);
     if (status !== 200 || !isForecast(body, request.withCurrent)) throw new UpstreamError('open_meteo', status !== 200 ? 'status' : 'invalid_json', status);
     return body;
+  }
+
+  private key(): Record<string, string> {
+    return this.config.openMeteoApiKey ? { apikey: this.config.openMeteoApiKey } : {};
   }
 }
 

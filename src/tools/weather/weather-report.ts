@@ -55,6 +55,8 @@ export interface ForecastReport {
   place: ResolvedPlace;
   units: Units;
   days: DayForecast[];
+  /** Set when fewer days are given than were asked for, saying why (for the model to tell the user). */
+  note?: string;
 }
 
 /** A look-up either finds the place, finds none, or finds several and will not guess. */

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { weatherConfig } from '../../config/weather.config';
 import { imperialCodeOfCountryName, unitsFor } from './units';
 import { WeatherApiClient, WeatherApiForecastDay, WeatherApiLocation } from './weatherapi.client';
 import type { CurrentWeatherReport, DayForecast, ForecastReport, Lookup, ResolvedPlace, Units, WeatherSource } from './weather-report';
@@ -12,7 +14,10 @@ import type { CurrentWeatherReport, DayForecast, ForecastReport, Lookup, Resolve
 export class WeatherApiSource implements WeatherSource {
   readonly name = 'weatherapi' as const;
 
-  constructor(private readonly client: WeatherApiClient) {}
+  constructor(
+    private readonly client: WeatherApiClient,
+    @Inject(weatherConfig.KEY) private readonly config: Pick<ConfigType<typeof weatherConfig>, 'weatherApiMaxForecastDays'>,
+  ) {}
 
   async current(location: string, signal?: AbortSignal): Promise<Lookup<CurrentWeatherReport>> {
     const body = await this.client.current(location, signal);
@@ -42,12 +47,22 @@ export class WeatherApiSource implements WeatherSource {
     };
   }
 
+  /**
+   * Never asks for more days than the plan serves (WEATHERAPI_MAX_FORECAST_DAYS; the free plan
+   * serves 3 and silently answers 3 to a request for 7), and says so when the user asked for more.
+   */
   async forecast(location: string, days: number, signal?: AbortSignal): Promise<Lookup<ForecastReport>> {
-    const body = await this.client.forecast(location, days, signal);
+    const asked = Math.min(days, this.config.weatherApiMaxForecastDays);
+    const body = await this.client.forecast(location, asked, signal);
     if (!body) return { kind: 'not_found' };
     const place = resolvedPlace(body.location);
     const units = unitsFor(place.countryCode);
-    return { kind: 'found', report: { place, units, days: body.forecast.forecastday.slice(0, days).map((day) => dayForecast(day, units)) } };
+    const forecast = body.forecast.forecastday.slice(0, asked).map((day) => dayForecast(day, units));
+    const report: ForecastReport = { place, units, days: forecast };
+    if (forecast.length < days) {
+      report.note = `The weather service here gives only ${forecast.length} ${forecast.length === 1 ? 'day' : 'days'} of forecast, so this covers ${forecast.length} of the ${days} days asked for.`;
+    }
+    return { kind: 'found', report };
   }
 }
 

@@ -16,6 +16,13 @@ export const DEFAULT_WEB_SEARCH_CLIENT_OPTIONS: WebSearchClientOptions = { timeo
 /** Optional override of the defaults (tests shorten the timeout). */
 export const WEB_SEARCH_CLIENT_OPTIONS = Symbol('WEB_SEARCH_CLIENT_OPTIONS');
 
+/**
+ * Output-token budgets of one search: reasoning tokens count against `max_output_tokens`, so the
+ * budget leaves room for a low-effort reasoning pass, the search calls and a three-sentence
+ * answer (well under 200 tokens). An answer cut off at the budget is retried once with RETRY.
+ */
+export const WEB_SEARCH_OUTPUT_TOKENS = { first: 2_500, retry: 6_000 } as const;
+
 /** How the search model should answer: briefly, for reading aloud. */
 const INSTRUCTIONS =
   'Search the web and answer the question in at most three short sentences of plain text that can be read aloud: no lists, no markdown, no URLs in the text. Say so when the sources disagree or when you found nothing reliable.';
@@ -49,7 +56,8 @@ export class OpenAIResponsesClient {
     return this.config.webSearchModel;
   }
 
-  async webSearch(query: string, signal?: AbortSignal): Promise<Response> {
+  /** One search answer; `maxOutputTokens` is the room for reasoning and answer together. */
+  async webSearch(query: string, signal?: AbortSignal, maxOutputTokens: number = WEB_SEARCH_OUTPUT_TOKENS.first): Promise<Response> {
     if (!this.client) throw new Error('OPENAI_API_KEY is not set');
     return this.client.responses.create(
       {
@@ -59,7 +67,9 @@ export class OpenAIResponsesClient {
         tools: [{ type: 'web_search', search_context_size: 'low' }],
         tool_choice: 'auto',
         include: ['web_search_call.action.sources'],
-        max_output_tokens: 1_500,
+        // A quick lookup needs little thought; more would spend the budget before the answer.
+        reasoning: { effort: 'low' },
+        max_output_tokens: maxOutputTokens,
         store: false,
       },
       { signal },

@@ -3,7 +3,7 @@ import { APIConnectionTimeoutError, APIUserAbortError, InternalServerError } fro
 import type { Response } from 'openai/resources/responses/responses';
 import { Counter, Registry } from 'prom-client';
 import type { BackendUsage, ClientIdentity, LimitedTool, ToolCallContext, ToolLimitDecision, ToolLimiter } from '../../common/session-ports';
-import type { OpenAIResponsesClient } from './openai-responses.client';
+import { WEB_SEARCH_OUTPUT_TOKENS, type OpenAIResponsesClient } from './openai-responses.client';
 import type { DiscoveryService } from '@nestjs/core';
 import { toolMetrics } from '../../../test/tools/tool-kit';
 import { ToolRegistry } from '../tool-registry.service';
@@ -26,11 +26,16 @@ class ScriptedClient {
   configured = true;
   model = 'gpt-5.4-mini';
   queries: string[] = [];
+  budgets: number[] = [];
   next: Response | Error = ANSWER;
-  async webSearch(query: string): Promise<Response> {
+  /** Answers before `next`, in order. */
+  queue: Array<Response | Error> = [];
+  async webSearch(query: string, _signal?: AbortSignal, maxOutputTokens = 0): Promise<Response> {
     this.queries.push(query);
-    if (this.next instanceof Error) throw this.next;
-    return this.next;
+    this.budgets.push(maxOutputTokens);
+    const answer = this.queue.shift() ?? this.next;
+    if (answer instanceof Error) throw answer;
+    return answer;
   }
 }
 
@@ -119,6 +124,40 @@ describe('WebSearchService', () => {
     client.next = { ...ANSWER, output: [ANSWER.output[0]] } as Response;
     expect(await service.search('zzqx', context)).toMatchObject({ outcome: 'not_found' });
     expect(reported).toHaveLength(1);
+  });
+
+  describe('an answer cut off at its token budget (status incomplete)', () => {
+    const cutOff = (id: string, reason: 'max_output_tokens' | 'content_filter' = 'max_output_tokens') =>
+      ({
+        ...ANSWER,
+        id,
+        status: 'incomplete',
+        incomplete_details: { reason },
+        output: [{ type: 'reasoning', id: 'rs', summary: [] }, ANSWER.output[0]],
+      }) as unknown as Response;
+
+    it('is retried once with more room, and both attempts are metered', async () => {
+      client.queue = [cutOff('resp_cut')];
+      expect(await service.search('news', context)).toMatchObject({ outcome: 'ok', output: { answer: 'It is 24 dollars.' } });
+      expect(client.budgets).toEqual([WEB_SEARCH_OUTPUT_TOKENS.first, WEB_SEARCH_OUTPUT_TOKENS.retry]);
+      expect(WEB_SEARCH_OUTPUT_TOKENS.retry).toBeGreaterThan(WEB_SEARCH_OUTPUT_TOKENS.first);
+      expect(reported.map((usage) => usage.id)).toEqual(['resp_cut', 'resp_abc']);
+    });
+
+    it('cut off twice: a clear "search failed", not "found nothing"', async () => {
+      client.queue = [cutOff('resp_1'), cutOff('resp_2')];
+      const result = await service.search('news', context);
+      expect(result).toMatchObject({ outcome: 'upstream_error', output: { message: expect.stringContaining('The web search failed') } });
+      expect(client.budgets).toHaveLength(2);
+      expect(reported).toHaveLength(2);
+      expect(await errorCount()).toBe(1);
+    });
+
+    it('cut off for another reason (content filter): failed at once, no retry', async () => {
+      client.queue = [cutOff('resp_1', 'content_filter')];
+      expect(await service.search('news', context)).toMatchObject({ outcome: 'upstream_error', output: { message: expect.stringContaining('failed') } });
+      expect(client.budgets).toHaveLength(1);
+    });
   });
 
   it('still answers when reporting the spend fails', async () => {

@@ -1,4 +1,4 @@
-import type { ServerEvent } from './realtime-events';
+import type { ServerEvent, UncheckedEvent } from './realtime-events';
 
 // The fake's "blind sideband" mode: the one assumption DUCK-E's spend safety rests on — that the
 // sideband also receives every event of responses the browser starts over its data channel — is
@@ -23,15 +23,17 @@ export class BlindSideband {
   }
 
   /** True when `event` must not be sent to the sidebands. Call for every emitted event, in order. */
-  hides(event: ServerEvent): boolean {
+  hides(event: ServerEvent | UncheckedEvent): boolean {
     const responseId = responseIdOf(event);
     if (event.type === 'response.created' && responseId && this.waiting.shift() === 'datachannel') this.browserResponses.add(responseId);
     return this.enabled && responseId !== undefined && this.browserResponses.has(responseId);
   }
 }
 
-function responseIdOf(event: ServerEvent): string | undefined {
-  const nested = (event.response as { id?: unknown } | undefined)?.id;
-  const id = typeof nested === 'string' ? nested : event.response_id;
+function responseIdOf(event: ServerEvent | UncheckedEvent): string | undefined {
+  // Read as a plain record: only some event types carry `response` or `response_id`.
+  const fields = event as { response?: { id?: unknown }; response_id?: unknown };
+  const nested = fields.response?.id;
+  const id = typeof nested === 'string' ? nested : fields.response_id;
   return typeof id === 'string' ? id : undefined;
 }

@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
+import type { ErrorObject } from 'openai/resources/shared';
 
 // A local stand-in for api.openai.com: HTTPS + WSS on one 127.0.0.1 port, with the test CA in
 // test/fakes/tls (trusted through NODE_EXTRA_CA_CERTS). It speaks the real paths and JSON shapes;
@@ -30,10 +31,18 @@ interface Route {
   handler: RouteHandler;
 }
 
-/** OpenAI's error body: `{ error: { message, type, code, param } }`. */
-export function sendError(res: ServerResponse, status: number, message: string, code: string | null = null, type = 'invalid_request_error'): void {
+/** OpenAI's error body: `{ error: ErrorObject }` (the SDK's type: message, type, param, code). */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string | null = null,
+  type = 'invalid_request_error',
+  param: string | null = null,
+): void {
+  const error: ErrorObject = { message, type, param, code };
   res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ error: { message, type, code, param: null } }));
+  res.end(JSON.stringify({ error }));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,9 +1,15 @@
+import type {
+  RealtimeResponseUsage,
+  RealtimeSessionCreateRequest,
+  SessionUpdateEvent,
+} from 'openai/resources/realtime/realtime';
 import type { RTCDataChannel } from 'werift';
 import { WebSocket } from 'ws';
 import { BlindSideband } from './blind-sideband';
 import { FakeVoiceActivity, voiceFrames } from './fake-voice';
 import {
   ClientEvent,
+  ClientEventOf,
   functionCallResponse,
   FunctionCallSpec,
   nextId,
@@ -11,8 +17,11 @@ import {
   ServerEvent,
   serverEvent,
   spokenResponse,
+  TranscriptionUsage,
   transcriptionUsage,
+  UncheckedEvent,
 } from './realtime-events';
+import { validateSessionConfig } from './session-config.validator';
 import type { WebRtcPeer } from './webrtc-answerer';
 
 // One call on the fake Realtime API: the session the app created it with, every client event it
@@ -37,7 +46,7 @@ type Waiter = { match: (received: ReceivedClientEvent) => boolean; resolve: (rec
 export class FakeRealtimeCall {
   readonly createdAt = Date.now();
   /** The effective session config (the create request's `session`, merged with every update). */
-  session: Record<string, unknown>;
+  session: RealtimeSessionCreateRequest;
   readonly received: ReceivedClientEvent[] = [];
   readonly attaches: SidebandAttach[] = [];
   /** Sideband attaches the fake refused on purpose (attachFailures / refuseAttach). */
@@ -68,30 +77,37 @@ export class FakeRealtimeCall {
     readonly id: string,
     readonly offer: string,
     readonly answer: string,
-    session: Record<string, unknown>,
+    session: RealtimeSessionCreateRequest,
     /** How the call was created: multipart (`sdp` + `session`) or a raw SDP body. */
     readonly createdWith: 'multipart' | 'sdp',
   ) {
-    this.session = { id: nextId('sess'), object: 'realtime.session', ...session };
+    this.session = session;
   }
 
   /** Client events of one type, in order (optionally only from one path). */
+  clientEvents(): ClientEvent[];
+  clientEvents<T extends ClientEvent['type']>(type: T, via?: 'sideband' | 'datachannel'): Array<ClientEventOf<T>>;
   clientEvents(type?: string, via?: 'sideband' | 'datachannel'): ClientEvent[] {
     return this.received.filter((r) => (!type || r.event.type === type) && (!via || r.via === via)).map((r) => r.event);
   }
 
   /** Resolve when a client event matching `type` (and `predicate`) arrives — or has arrived, after index `from`. */
-  waitForClientEvent(type: string, predicate: (event: ClientEvent) => boolean = () => true, timeoutMs = 5_000, from = 0): Promise<ClientEvent> {
-    const match = (r: ReceivedClientEvent) => r.event.type === type && predicate(r.event);
+  waitForClientEvent<T extends ClientEvent['type']>(
+    type: T,
+    predicate: (event: ClientEventOf<T>) => boolean = () => true,
+    timeoutMs = 5_000,
+    from = 0,
+  ): Promise<ClientEventOf<T>> {
+    const match = (r: ReceivedClientEvent) => r.event.type === type && predicate(r.event as ClientEventOf<T>);
     const already = this.received.slice(from).find(match);
-    if (already) return Promise.resolve(already.event);
+    if (already) return Promise.resolve(already.event as ClientEventOf<T>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no client event ${type} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({
         match,
         resolve: (r) => {
           clearTimeout(timer);
-          resolve(r.event);
+          resolve(r.event as ClientEventOf<T>);
         },
       });
     });
@@ -101,6 +117,11 @@ export class FakeRealtimeCall {
 
   /** Send one server event to every sideband socket and the data channel. */
   emit(event: ServerEvent): void {
+    this.emitUnchecked(event);
+  }
+
+  /** Send an event that is not checked against the SDK types (hostile tests: malformed on purpose). */
+  emitUnchecked(event: ServerEvent | UncheckedEvent): void {
     if (this.ended) return;
     if (event.type === 'output_audio_buffer.started' || event.type === 'response.output_audio.delta') this.spoke = true;
     const text = JSON.stringify(event);
@@ -118,14 +139,14 @@ export class FakeRealtimeCall {
   }
 
   /** The model calls one or more functions in one response; returns the call ids. */
-  callFunctions(calls: FunctionCallSpec[], options: { usage?: Record<string, unknown>; status?: string } = {}): { responseId: string; callIds: string[] } {
+  callFunctions(calls: FunctionCallSpec[], options: Parameters<typeof functionCallResponse>[1] = {}): { responseId: string; callIds: string[] } {
     const { responseId, items, events } = functionCallResponse(calls, options);
     this.emitAll(events);
     return { responseId, callIds: items.map((item) => item.call_id) };
   }
 
   /** The model speaks (audio + transcript) and reports usage. */
-  speak(transcript: string, usage: Record<string, unknown> = responseUsage()): string {
+  speak(transcript: string, usage: RealtimeResponseUsage = responseUsage()): string {
     const { responseId, events } = spokenResponse(transcript, { usage });
     if (this.voiceActivity) this.peer?.sendVoice(voiceFrames(25));
     this.emitAll(events);
@@ -133,13 +154,13 @@ export class FakeRealtimeCall {
   }
 
   /** A bare `response.done` carrying `usage` (for metering tests). */
-  responseDone(usage: Record<string, unknown>, status = 'completed', responseId = nextId('resp')): string {
+  responseDone(usage: RealtimeResponseUsage, status: 'completed' | 'cancelled' | 'failed' | 'incomplete' = 'completed', responseId = nextId('resp')): string {
     this.emit(serverEvent('response.done', { response: { id: responseId, object: 'realtime.response', status, output: [], usage } }));
     return responseId;
   }
 
   /** The person spoke: input transcription completed with its usage. */
-  transcriptionCompleted(usage: Record<string, unknown> = transcriptionUsage(), itemId = nextId('item'), transcript = 'What is the weather in Paris?'): string {
+  transcriptionCompleted(usage: TranscriptionUsage = transcriptionUsage(), itemId = nextId('item'), transcript = 'What is the weather in Paris?'): string {
     this.emit(serverEvent('conversation.item.input_audio_transcription.completed', { item_id: itemId, content_index: 0, transcript, usage }));
     return itemId;
   }
@@ -150,7 +171,7 @@ export class FakeRealtimeCall {
   }
 
   /** Someone else (the browser's data channel) changes the session. */
-  updateSessionAsBrowser(session: Record<string, unknown>): void {
+  updateSessionAsBrowser(session: Omit<RealtimeSessionCreateRequest, 'type'>): void {
     this.handleClientEvent('datachannel', { type: 'session.update', session: { type: 'realtime', ...session } });
   }
 
@@ -227,7 +248,7 @@ export class FakeRealtimeCall {
         this.applySessionUpdate(event);
         break;
       case 'conversation.item.create': {
-        const item = { id: nextId('item'), object: 'realtime.item', ...(event.item as Record<string, unknown>) };
+        const item = { id: nextId('item'), object: 'realtime.item' as const, ...event.item };
         this.emit(serverEvent('conversation.item.added', { previous_item_id: null, item }));
         this.emit(serverEvent('conversation.item.done', { previous_item_id: null, item }));
         break;
@@ -239,7 +260,14 @@ export class FakeRealtimeCall {
       case 'response.cancel':
         this.emit(
           serverEvent('response.done', {
-            response: { id: nextId('resp'), object: 'realtime.response', status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' }, output: [], usage: responseUsage({ textOut: 0, audioOut: 0 }) },
+            response: {
+              id: nextId('resp'),
+              object: 'realtime.response',
+              status: 'cancelled',
+              status_details: { type: 'cancelled', reason: 'client_cancelled' },
+              output: [],
+              usage: responseUsage({ textOut: 0, audioOut: 0 }),
+            },
           }),
         );
         break;
@@ -248,23 +276,22 @@ export class FakeRealtimeCall {
     }
   }
 
-  private applySessionUpdate(event: ClientEvent): void {
-    const update = event.session as Record<string, unknown> | undefined;
-    if (!update || typeof update !== 'object') {
-      this.error("Missing required parameter: 'session'.", 'missing_required_parameter', event.event_id, 'session');
+  private applySessionUpdate(event: SessionUpdateEvent): void {
+    // What arrives on the wire is whatever the client sent, typed or not: check it as the API does.
+    const problem = validateSessionConfig(event.session as unknown);
+    if (problem) {
+      this.error(problem.message, problem.code, event.event_id, problem.param);
       return;
     }
-    if (update.type === undefined) {
-      this.error("Missing required parameter: 'session.type'.", 'missing_required_parameter', event.event_id, 'session.type');
-      return;
-    }
-    const voice = (update.audio as { output?: { voice?: unknown } } | undefined)?.output?.voice;
-    const current = (this.session.audio as { output?: { voice?: unknown } } | undefined)?.output?.voice;
+    if (event.session.type !== 'realtime') return;
+    const update = event.session;
+    const voice = update.audio?.output?.voice;
+    const current = this.session.audio?.output?.voice;
     if (voice !== undefined && voice !== current && this.spoke) {
       this.error("Cannot update a conversation's voice if assistant audio is present.", 'cannot_update_voice', event.event_id, 'session.audio.output.voice');
       return;
     }
-    this.session = deepMerge(this.session, update);
+    this.session = deepMerge(this.session as unknown as Record<string, unknown>, update as unknown as Record<string, unknown>) as unknown as RealtimeSessionCreateRequest;
     this.emit(serverEvent('session.updated', { session: this.session }));
   }
 }

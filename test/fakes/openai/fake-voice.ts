@@ -45,7 +45,7 @@ export class FakeVoiceActivity {
     this.emit(
       serverEvent('conversation.item.added', {
         previous_item_id: null,
-        item: { id: itemId, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio', transcript: null }] },
+        item: { id: itemId, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio' }] },
       }),
     );
     // 600 audio tokens a minute of speech, as OpenAI counts user audio.

@@ -1,13 +1,37 @@
-// Server events of the OpenAI Realtime API (GA names and shapes, as the `openai` SDK types them), built
-// the way the real service sends them, for the fake to emit.
+// Server events of the OpenAI Realtime API, built the way the real service sends them, for the
+// fake to emit. Every shape is the `openai` SDK's own type: a fake event that drifts from the SDK
+// (a renamed field, a missing one) fails `npm run typecheck`.
+import type {
+  ConversationItemInputAudioTranscriptionCompletedEvent,
+  RealtimeClientEvent,
+  RealtimeConversationItemAssistantMessage,
+  RealtimeConversationItemFunctionCall,
+  RealtimeResponseUsage,
+  RealtimeServerEvent,
+} from 'openai/resources/realtime/realtime';
 
-export type ServerEvent = { type: string; event_id: string; [field: string]: unknown };
-export type ClientEvent = { type: string; event_id?: string; [field: string]: unknown };
+export type { RealtimeClientEvent as ClientEvent, RealtimeServerEvent as ServerEvent };
+
+/** The server event of one `type`, e.g. `EventOf<'response.done'>` is the SDK's ResponseDoneEvent. */
+export type EventOf<T extends RealtimeServerEvent['type']> = Extract<RealtimeServerEvent, { type: T }>;
+export type ClientEventOf<T extends RealtimeClientEvent['type']> = Extract<RealtimeClientEvent, { type: T }>;
+export type TranscriptionUsage = ConversationItemInputAudioTranscriptionCompletedEvent['usage'];
+export type FunctionCallItem = RealtimeConversationItemFunctionCall & { id: string; call_id: string };
 
 let sequence = 0;
 export const nextId = (prefix: string) => `${prefix}_${(++sequence).toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`;
 
-export function serverEvent(type: string, fields: Record<string, unknown> = {}): ServerEvent {
+/** One server event of `type` with a fresh event_id; `fields` are checked against the SDK type. */
+export function serverEvent<T extends RealtimeServerEvent['type']>(type: T, fields: Omit<EventOf<T>, 'type' | 'event_id'>): EventOf<T> {
+  return { type, event_id: nextId('event'), ...fields } as EventOf<T>;
+}
+
+/**
+ * A deliberately malformed or unknown event, for hostile tests only: it is not checked against
+ * the SDK types (that is the point), so it can carry what the real API never sends.
+ */
+export type UncheckedEvent = { type: string; event_id: string; [field: string]: unknown };
+export function uncheckedEvent(type: string, fields: Record<string, unknown> = {}): UncheckedEvent {
   return { type, event_id: nextId('event'), ...fields };
 }
 
@@ -21,7 +45,7 @@ export interface ResponseUsageInput {
   audioOut?: number;
 }
 
-export function responseUsage(usage: ResponseUsageInput = {}): Record<string, unknown> {
+export function responseUsage(usage: ResponseUsageInput = {}): RealtimeResponseUsage {
   const { textIn = 120, audioIn = 40, cachedText = 0, cachedAudio = 0, textOut = 20, audioOut = 80 } = usage;
   return {
     total_tokens: textIn + audioIn + textOut + audioOut,
@@ -39,7 +63,7 @@ export function responseUsage(usage: ResponseUsageInput = {}): Record<string, un
 }
 
 /** Input-transcription usage, billed at the transcription model's rates. */
-export function transcriptionUsage(audioTokens = 17, textOut = 9): Record<string, unknown> {
+export function transcriptionUsage(audioTokens = 17, textOut = 9): TranscriptionUsage {
   return {
     type: 'tokens',
     total_tokens: audioTokens + textOut,
@@ -56,15 +80,7 @@ export interface FunctionCallSpec {
   callId?: string;
 }
 
-export interface FunctionCallItem {
-  id: string;
-  object: 'realtime.item';
-  type: 'function_call';
-  status: 'completed' | 'in_progress' | 'incomplete';
-  name: string;
-  call_id: string;
-  arguments: string;
-}
+type ResponseStatus = NonNullable<EventOf<'response.done'>['response']['status']>;
 
 /**
  * One response in which the model calls functions, in the order the API streams it:
@@ -73,8 +89,8 @@ export interface FunctionCallItem {
  */
 export function functionCallResponse(
   calls: FunctionCallSpec[],
-  options: { responseId?: string; usage?: Record<string, unknown>; status?: string } = {},
-): { responseId: string; items: FunctionCallItem[]; events: ServerEvent[] } {
+  options: { responseId?: string; usage?: RealtimeResponseUsage; status?: ResponseStatus } = {},
+): { responseId: string; items: FunctionCallItem[]; events: RealtimeServerEvent[] } {
   const responseId = options.responseId ?? nextId('resp');
   const items: FunctionCallItem[] = calls.map((call) => ({
     id: nextId('item'),
@@ -85,7 +101,7 @@ export function functionCallResponse(
     call_id: call.callId ?? nextId('call'),
     arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
   }));
-  const events: ServerEvent[] = [
+  const events: RealtimeServerEvent[] = [
     serverEvent('response.created', { response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] } }),
     serverEvent('rate_limits.updated', { rate_limits: [{ name: 'tokens', limit: 40000, remaining: 39000, reset_seconds: 1.5 }] }),
   ];
@@ -113,7 +129,6 @@ export function functionCallResponse(
         id: responseId,
         object: 'realtime.response',
         status: options.status ?? 'completed',
-        status_details: null,
         output: items,
         usage: options.usage ?? responseUsage(),
       },
@@ -125,10 +140,10 @@ export function functionCallResponse(
 /** One spoken answer: audio starts, transcript streams, response.done with usage. */
 export function spokenResponse(
   transcript: string,
-  options: { responseId?: string; usage?: Record<string, unknown> } = {},
-): { responseId: string; events: ServerEvent[] } {
+  options: { responseId?: string; usage?: RealtimeResponseUsage } = {},
+): { responseId: string; events: RealtimeServerEvent[] } {
   const responseId = options.responseId ?? nextId('resp');
-  const item = {
+  const item: RealtimeConversationItemAssistantMessage & { id: string } = {
     id: nextId('item'),
     object: 'realtime.item',
     type: 'message',
@@ -137,7 +152,7 @@ export function spokenResponse(
     content: [{ type: 'output_audio', transcript }],
   };
   const common = { response_id: responseId, item_id: item.id, output_index: 0, content_index: 0 };
-  const events = [
+  const events: RealtimeServerEvent[] = [
     serverEvent('response.created', { response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] } }),
     serverEvent('response.output_item.added', { response_id: responseId, output_index: 0, item: { ...item, status: 'in_progress', content: [] } }),
     serverEvent('output_audio_buffer.started', { response_id: responseId }),
@@ -149,7 +164,6 @@ export function spokenResponse(
         id: responseId,
         object: 'realtime.response',
         status: 'completed',
-        status_details: null,
         output: [item],
         usage: options.usage ?? responseUsage(),
       },

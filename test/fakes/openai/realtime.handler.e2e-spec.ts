@@ -96,6 +96,35 @@ describe('fake OpenAI Realtime API', () => {
     expect((await createCall(fake, OFFER, { type: 'realtime' }, 'sk-wrong')).status).toBe(401);
   });
 
+  it('refuses a session config with an unknown or misspelled field, as the real API does (400 invalid_request_error)', async () => {
+    const calls = realtime.calls.size;
+    const typo = await createCall(fake, OFFER, { type: 'realtime', model: 'gpt-realtime-2', audio: { output: { voise: 'marin' } } });
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toEqual({
+      error: { message: "Unknown parameter: 'session.audio.output.voise'.", type: 'invalid_request_error', param: 'session.audio.output.voise', code: 'unknown_parameter' },
+    });
+    // Beta-era names are unknown to the GA API too; so is a misspelled field inside a tool.
+    const beta = await createCall(fake, OFFER, { type: 'realtime', voice: 'marin' });
+    expect(((await beta.json()) as { error: { param: string } }).error.param).toBe('session.voice');
+    const tool = await createCall(fake, OFFER, { type: 'realtime', tools: [{ type: 'function', name: 'x', descripton: 'y', parameters: {} }] });
+    expect(((await tool.json()) as { error: { param: string } }).error.param).toBe('session.tools[0].descripton');
+    expect(realtime.calls.size).toBe(calls);
+    // Every field the SDK declares is accepted.
+    const full = await createCall(fake, OFFER, {
+      type: 'realtime',
+      model: 'gpt-realtime-2',
+      instructions: 'be a duck',
+      output_modalities: ['audio'],
+      max_output_tokens: 512,
+      truncation: { type: 'retention_ratio', retention_ratio: 0.8, token_limits: { post_instructions: 8000 } },
+      tools: [{ type: 'function', name: 'x', description: 'y', parameters: {} }],
+      tool_choice: 'auto',
+      audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe', language: 'en' }, noise_reduction: { type: 'near_field' } }, output: { voice: 'marin', speed: 1 } },
+      reasoning: { effort: 'low' },
+    });
+    expect(full.status).toBe(201);
+  });
+
   it('fails creates on demand with OpenAI’s error shape', async () => {
     realtime.createFailures.push({ status: 503, message: 'overloaded' });
     const response = await createCall(fake);
@@ -114,6 +143,9 @@ describe('fake OpenAI Realtime API', () => {
 
     socket.send(JSON.stringify({ type: 'session.update', session: { audio: { output: { voice: 'cedar' } } } }));
     await waitFor(() => events.some((event) => event.type === 'error' && (event.error as { param: string }).param === 'session.type'));
+    socket.send(JSON.stringify({ type: 'session.update', event_id: 'evt_typo', session: { type: 'realtime', audio: { output: { voice: 'cedar', sped: 2 } } } }));
+    const typo = await waitFor(() => events.find((event) => event.type === 'error' && (event.error as { event_id: string }).event_id === 'evt_typo'));
+    expect(typo.error).toMatchObject({ type: 'invalid_request_error', code: 'unknown_parameter', param: 'session.audio.output.sped' });
     socket.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 'cedar' } } } }));
     const updated = await waitFor(() => events.find((event) => event.type === 'session.updated'));
     expect(updated.session).toMatchObject({ type: 'realtime', audio: { output: { voice: 'cedar' } } });

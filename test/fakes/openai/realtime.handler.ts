@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type { ErrorObject } from 'openai/resources/shared';
 import { WebSocketServer } from 'ws';
 import { FakeOpenAI, RecordedRequest, sendError } from './fake-openai.server';
 import { FakeRealtimeCall } from './fake-realtime-call';
 import { FakeVoiceActivity } from './fake-voice';
+import { InvalidRequest, validateSessionConfig } from './session-config.validator';
 import { answerWithWerift, isWebRtcOffer } from './webrtc-answerer';
 
 // The Realtime API on the fake:
@@ -69,6 +72,8 @@ export class FakeRealtime {
   blindSideband: boolean;
   /** werift calls created while set send the model's voice as RTP and hear the microphone (fake-voice.ts). */
   voice: boolean;
+  /** Session configs refused at create (unknown fields), for tests to assert on. */
+  readonly refusedSessions: InvalidRequest[] = [];
   private readonly callWaiters: Array<(call: FakeRealtimeCall) => void> = [];
 
   constructor(
@@ -127,7 +132,7 @@ export class FakeRealtime {
     }
     const contentType = String(request.headers['content-type'] ?? '');
     let offer: string;
-    let session: Record<string, unknown> = {};
+    let session: unknown = { type: 'realtime' };
     let createdWith: 'multipart' | 'sdp';
     if (contentType.startsWith('multipart/form-data')) {
       const form = await new Response(request.body, { headers: { 'content-type': contentType } }).formData();
@@ -136,7 +141,7 @@ export class FakeRealtime {
       offer = typeof sdp === 'string' ? sdp : sdp ? await sdp.text() : '';
       const sessionJson = typeof sessionText === 'string' ? sessionText : sessionText ? await sessionText.text() : '{}';
       try {
-        session = JSON.parse(sessionJson) as Record<string, unknown>;
+        session = JSON.parse(sessionJson) as unknown;
       } catch {
         sendError(res, 400, "Invalid 'session': expected a JSON object.", 'invalid_value');
         return;
@@ -153,9 +158,17 @@ export class FakeRealtime {
       sendError(res, 400, 'Invalid SDP offer.', 'invalid_offer');
       return;
     }
-    if (createdWith === 'multipart' && session.type !== 'realtime') {
-      sendError(res, 400, "Missing required parameter: 'session.type'.", 'missing_required_parameter');
-      return;
+    if (createdWith === 'multipart') {
+      const problem = validateSessionConfig(session);
+      if (problem) {
+        this.refusedSessions.push(problem);
+        sendError(res, 400, problem.message, problem.code, problem.type, problem.param);
+        return;
+      }
+      if ((session as { type?: unknown }).type !== 'realtime') {
+        sendError(res, 400, "Invalid value for 'session.type': expected 'realtime'.", 'invalid_value', 'invalid_request_error', 'session.type');
+        return;
+      }
     }
 
     const id = `rtc_${randomBytes(16).toString('hex')}`;
@@ -169,12 +182,12 @@ export class FakeRealtime {
         onClosed: () => holder.call?.finish('openai'),
         onMicrophone: (payload) => holder.call?.voiceActivity?.heard(payload),
       }, { voice: this.voice });
-      call = new FakeRealtimeCall(id, offer, peer.answer, session, createdWith);
+      call = new FakeRealtimeCall(id, offer, peer.answer, session as RealtimeSessionCreateRequest, createdWith);
       call.peer = peer;
       if (this.voice) call.voiceActivity = new FakeVoiceActivity((event) => call.emit(event));
       holder.call = call;
     } else {
-      call = new FakeRealtimeCall(id, offer, CANNED_ANSWER, session, createdWith);
+      call = new FakeRealtimeCall(id, offer, CANNED_ANSWER, session as RealtimeSessionCreateRequest, createdWith);
     }
     call.blind.enabled = this.blindSideband;
     this.calls.set(id, call);
@@ -205,7 +218,8 @@ export class FakeRealtime {
   handleSidebandUpgrade(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'https://fake');
     const refuse = (status: number, code: string, message: string) => {
-      const body = JSON.stringify({ error: { type: 'invalid_request_error', code, message, param: null } });
+      const error: ErrorObject = { type: 'invalid_request_error', code, message, param: null };
+      const body = JSON.stringify({ error });
       socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
     if (!this.fake.isAuthorized(req.headers)) return refuse(401, 'invalid_api_key', 'Incorrect API key provided.');

@@ -43,7 +43,13 @@ export class FakeOpenMeteo extends FakeHttpServer {
     return { OPEN_METEO_GEOCODING_URL: this.baseUrl, OPEN_METEO_FORECAST_URL: this.baseUrl };
   }
 
+  /** Set: a commercial (customer-…) host, which refuses requests without this `apikey`. */
+  requiredApiKey?: string;
+
   protected handle(request: LoggedRequest, res: ServerResponse): void {
+    if (this.requiredApiKey !== undefined && request.query.get('apikey') !== this.requiredApiKey) {
+      return sendJson(res, 400, { error: true, reason: 'API key is invalid or missing.' });
+    }
     if (request.method === 'GET' && request.path === '/v1/search') return this.search(request, res);
     if (request.method === 'GET' && request.path === '/v1/forecast') return this.forecast(request, res);
     sendJson(res, 404, { error: true, reason: 'Not Found' });

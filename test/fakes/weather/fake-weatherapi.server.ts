@@ -26,6 +26,8 @@ const COMPASS = ['N', 'NNE', 'NE', 'ENE', 'E', 'ESE', 'SE', 'SSE', 'S', 'SSW', '
 
 export class FakeWeatherApi extends FakeHttpServer {
   readonly apiKey = 'weatherapi-test-key';
+  /** Days the key's plan serves: like weatherapi.com, more are asked for and fewer are answered (free plan: 3). */
+  planDays = 3;
 
   static async start(): Promise<FakeWeatherApi> {
     const fake = new FakeWeatherApi();
@@ -52,7 +54,7 @@ export class FakeWeatherApi extends FakeHttpServer {
 
     const body: Record<string, unknown> = { location: location(entry), current: current(entry) };
     if (isForecast) {
-      const days = Math.min(14, Math.max(1, Number(request.query.get('days') ?? 1) || 1));
+      const days = Math.min(this.planDays, 14, Math.max(1, Number(request.query.get('days') ?? 1) || 1));
       const hour = request.query.get('hour');
       body.forecast = { forecastday: Array.from({ length: days }, (_, index) => forecastDay(entry, index, hour === null ? undefined : Number(hour))) };
       if (request.query.get('alerts') === 'yes') body.alerts = { alert: [] };

@@ -33,6 +33,9 @@ export const ROOMY_LIMITS = {
   RATE_LIMIT_WEATHER_API: '1000/hour',
   RATE_LIMIT_WEB_SEARCH: '1000/hour',
   RATE_LIMIT_STATUS: '1000/minute',
+  // The fake reports little usage, so the time floor would decide most spend figures; the tests
+  // about the floor turn it on (test/cost/spend-floor.e2e-spec.ts).
+  COST_PROTECTION_MIN_USD_PER_MINUTE: '0',
 };
 
 export async function startRealtimeApp(env: Record<string, string | undefined> = {}, shared?: { fake: FakeOpenAI; realtime: FakeRealtime; responses: ResponsesFake; weather: FakeOpenMeteo }): Promise<RealtimeApp> {

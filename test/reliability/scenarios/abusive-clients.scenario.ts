@@ -1,5 +1,5 @@
 import { sleep, waitFor } from '../../support/ports';
-import { nextId, serverEvent } from '../../fakes/openai/realtime-events';
+import { FunctionCallItem, nextId, serverEvent, uncheckedEvent } from '../../fakes/openai/realtime-events';
 import type { ConversationLoad } from '../support/conversation-load';
 import { withTimeout } from '../support/load-client';
 import type { ReliabilityStack } from '../support/reliability-stack';
@@ -46,9 +46,10 @@ export async function pausedReader(stack: ReliabilityStack, load: ConversationLo
     // Two responses of eight unknown-tool calls every 10 ms: ~1 MB/s of browser messages.
     for (let response = 0; response < 2; response++) {
       const responseId = nextId('resp');
-      const items = Array.from({ length: 8 }, () => ({ id: nextId('item'), object: 'realtime.item', type: 'function_call', status: 'completed', name: LONG('tool'), call_id: LONG(nextId('call')), arguments: '{}' }));
+      const items = Array.from({ length: 8 }, (): FunctionCallItem => ({ id: nextId('item'), object: 'realtime.item', type: 'function_call', status: 'completed', name: LONG('tool'), call_id: LONG(nextId('call')), arguments: '{}' }));
       for (const [index, item] of items.entries()) call.emit(serverEvent('response.output_item.done', { response_id: responseId, output_index: index, item }));
-      call.emit(serverEvent('response.done', { response: { id: responseId, object: 'realtime.response', status: 'completed', output: items, usage: null } }));
+      // usage: null is not in the SDK type: sent unchecked on purpose (metering must survive it).
+      call.emitUnchecked(uncheckedEvent('response.done', { response: { id: responseId, object: 'realtime.response', status: 'completed', output: items, usage: null } }));
       produced += items.length * BYTES_PER_CALL;
     }
     await sleep(10);

@@ -28,6 +28,8 @@ export const LOAD_ENV: Record<string, string> = {
   COST_PROTECTION_MAX_SESSION_COST_USD: '100',
   COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD: '1000000',
   COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD: '2000000',
+  // The fake reports little usage: spend figures here must be what was metered, not the time floor.
+  COST_PROTECTION_MIN_USD_PER_MINUTE: '0',
   LOG_LEVEL: 'warn',
 };
 
