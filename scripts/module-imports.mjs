@@ -19,6 +19,8 @@ export const LAYERS = [
   ['logging', 'health', 'page', 'tools'],
   ['realtime'],
   ['app'],
+  // npm run probe: boots AppModule from above; nothing imports it.
+  ['probe'],
 ];
 
 const floorOf = new Map(LAYERS.flatMap((modules, floor) => modules.map((name) => [name, floor])));

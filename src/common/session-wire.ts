@@ -3,7 +3,7 @@
 // fails when the two disagree. No imports, so the page's build can use it as is.
 
 /** Browser → server message types. */
-export const SESSION_CLIENT_MESSAGE_TYPES = ['session.start', 'voice.set', 'session.stop'] as const;
+export const SESSION_CLIENT_MESSAGE_TYPES = ['session.start', 'voice.set', 'session.stop', 'usage.seen'] as const;
 export type SessionClientMessageType = (typeof SESSION_CLIENT_MESSAGE_TYPES)[number];
 
 /** Server → browser message types. */
@@ -29,6 +29,8 @@ export const SESSION_END_REASONS = [
   'shutdown',
   'revoked',
   'token_expired',
+  // The page saw responses on its data channel that the server's sideband never metered.
+  'metering_lost',
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
@@ -96,3 +98,24 @@ export interface SessionLimits {
   maxCostUsd: number;
   maxDurationSec: number;
 }
+
+/**
+ * `usage.seen` (browser → server): what the page has counted on its `oai-events` data channel
+ * since the call started — `response.done` events and the sums of their `response.usage`.
+ * Cumulative, sent every USAGE_REPORT_INTERVAL_MS during a call and once more at its end; the
+ * server compares it with what its sideband metered (the metering tripwire).
+ */
+export interface UsageSeenMessage {
+  type: 'usage.seen';
+  responses: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** The page's last report of this call. */
+  final?: boolean;
+}
+
+/** How often the page reports `usage.seen` during a call. */
+export const USAGE_REPORT_INTERVAL_MS = 5_000;
+
+/** The largest count a `usage.seen` field may carry (far above any real call). */
+export const USAGE_SEEN_MAX = 1_000_000_000;

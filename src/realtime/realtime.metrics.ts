@@ -16,6 +16,10 @@ export const REALTIME_METRIC_PROVIDERS = [
   makeCounterProvider({ name: 'ducke_session_refusals_total', help: 'Connections or starts refused before a call ran, by reason', labelNames: ['reason'] }),
   makeCounterProvider({ name: 'ducke_sessions_ended_total', help: 'Conversations ended, by reason', labelNames: ['reason'] }),
   makeGaugeProvider({ name: 'ducke_ws_connections_open', help: 'Open /session WebSocket connections' }),
+  makeCounterProvider({
+    name: 'ducke_metering_lost_total',
+    help: 'Conversations in which the page saw response.done events the sideband never metered (ended with metering_lost)',
+  }),
 ];
 
 @Injectable()
@@ -27,7 +31,12 @@ export class RealtimeMetrics {
     @InjectMetric('ducke_session_refusals_total') private readonly refusals: Counter<string>,
     @InjectMetric('ducke_sessions_ended_total') private readonly ended: Counter<string>,
     @InjectMetric('ducke_ws_connections_open') private readonly connections: Gauge<string>,
+    @InjectMetric('ducke_metering_lost_total') private readonly meteringLosses: Counter<string>,
   ) {}
+
+  meteringLost(): void {
+    this.meteringLosses.inc();
+  }
 
   sessionStarted(): void {
     this.starts.inc();

@@ -27,7 +27,10 @@ const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 // ---- the oracle: docs/protocol.md, written independently of the parser ------
 
-type Verdict = { kind: 'invalid' } | { kind: 'start'; sdp: string; voice?: string } | { kind: 'voice'; voice: string } | { kind: 'stop' };
+type Verdict = { kind: 'invalid' } | { kind: 'start'; sdp: string; voice?: string } | { kind: 'voice'; voice: string } | { kind: 'stop' } | { kind: 'usage' };
+
+/** A usage.seen count: a whole number 0–10⁹. */
+const validCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1_000_000_000;
 
 function validOffer(sdp: unknown): sdp is string {
   if (typeof sdp !== 'string' || sdp.length > 32 * 1024 || !/^v=0\r?\n/.test(sdp) || !/\r?\nm=audio /.test(sdp)) return false;
@@ -76,6 +79,11 @@ function oracle(text: string, binary: boolean): Verdict {
       return only(['type', 'voice']) && typeof fields.voice === 'string' && VOICES.includes(fields.voice) ? { kind: 'voice', voice: fields.voice } : { kind: 'invalid' };
     case 'session.stop':
       return only(['type']) ? { kind: 'stop' } : { kind: 'invalid' };
+    case 'usage.seen': {
+      const counted = validCount(fields.responses) && validCount(fields.inputTokens) && validCount(fields.outputTokens);
+      const final = fields.final === undefined || fields.final === null || typeof fields.final === 'boolean';
+      return only(['type', 'responses', 'inputTokens', 'outputTokens', 'final']) && counted && final ? { kind: 'usage' } : { kind: 'invalid' };
+    }
     default:
       return { kind: 'invalid' };
   }
@@ -124,6 +132,14 @@ function asFrame(fields: fc.Arbitrary<Record<string, unknown>>, plainWeight = 6,
 
 const startFrames = asFrame(fc.record({ type: fc.constant('session.start'), sdp: sdpLike, voice: voiceLike }, { requiredKeys: ['type'] }));
 const voiceFrames = asFrame(fc.record({ type: fc.constant('voice.set'), voice: voiceLike }, { requiredKeys: ['type'] }));
+const countLike = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 1_000_000_000 }) },
+  fc.constantFrom(-1, -0, 1.5, 1e9 + 1, 1e12, '2', Number.MAX_SAFE_INTEGER),
+  anyValue,
+);
+const usageFrames = asFrame(
+  fc.record({ type: fc.constant('usage.seen'), responses: countLike, inputTokens: countLike, outputTokens: countLike, final: fc.oneof(fc.boolean(), anyValue) }, { requiredKeys: ['type'] }),
+);
 // The exact stop ends the conversation (and the next run starts another): about one run in ten.
 const stopFrames = asFrame(fc.record({ type: fc.constant('session.stop') }, { requiredKeys: ['type'] }), 1, 8);
 const anyFrames = fc.oneof(
@@ -196,6 +212,14 @@ describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fi
     verdicts.set(verdict.kind, (verdicts.get(verdict.kind) ?? 0) + 1);
     const reply = socket.next(['error', 'session.started', 'voice.changed', 'session.ended'], 10_000);
     socket.sendRaw(frame, binary);
+    if (verdict.kind === 'usage') {
+      // A valid report gets no answer: the reply is the one to a frame sent right after it.
+      used++;
+      socket.sendRaw('{', false);
+      expect(await reply).toMatchObject({ type: 'error', code: 'bad_message', message: 'The message is not valid JSON.' });
+      expect(socket.open).toBe(true);
+      return;
+    }
     if (verdict.kind === 'stop' && !live) {
       // session.stop before any conversation: the connection is simply closed, normally.
       await expect(reply).rejects.toThrow(/closed \(1000\)/);
@@ -248,6 +272,12 @@ describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fi
     await fc.assert(fc.asyncProperty(stopFrames, (frame) => check(frame, false, false)), { numRuns: RUNS, seed: SEED + 2 });
   }, FUZZ_TIMEOUT_MS);
 
+  it('usage.seen: silently taken only with whole counts 0–10⁹ and a boolean final, an error otherwise (connection kept)', async () => {
+    // On connections without a conversation: a valid report there is ignored, so a large count
+    // cannot end the call of a later run (the tripwire itself is tested in test/realtime).
+    await fc.assert(fc.asyncProperty(usageFrames, (frame) => check(frame, false, false)), { numRuns: RUNS, seed: SEED + 4 });
+  }, 300_000);
+
   it('arbitrary text and binary frames: an error and the connection kept, whatever they are', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: anyFrames.map((text) => [text, false] as const) }, fc.uint8Array({ maxLength: 64 }).map((bytes) => [Buffer.from(bytes), true] as const)), ([frame, binary]) =>
@@ -270,6 +300,7 @@ describe('fuzzed /session messages (fast-check, 10,000 runs per message type, fi
     expect(verdicts.get('start')).toBeGreaterThan(300);
     expect(verdicts.get('voice')).toBeGreaterThan(1_000);
     expect(verdicts.get('stop')).toBeGreaterThan(500);
+    expect(verdicts.get('usage')).toBeGreaterThan(500);
     expect(verdicts.get('invalid')).toBeGreaterThan(10_000);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(unhandled).toEqual([]);

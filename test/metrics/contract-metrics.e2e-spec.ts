@@ -38,6 +38,7 @@ const REALTIME: Expected = {
   ducke_session_refusals_total: { type: 'counter', labels: ['reason'] },
   ducke_sessions_ended_total: { type: 'counter', labels: ['reason'] },
   ducke_ws_connections_open: { type: 'gauge', labels: [] },
+  ducke_metering_lost_total: { type: 'counter', labels: [] },
 };
 
 const AUTH: Expected = {

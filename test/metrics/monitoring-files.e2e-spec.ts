@@ -33,7 +33,7 @@ describe('monitoring files', () => {
       try {
         const { stdout } = await promtool('check', 'config', join(dir, 'prometheus.yml'));
         expect(stdout).toMatch(/SUCCESS: .*prometheus\.yml is valid prometheus config file syntax/);
-        expect(stdout).toMatch(/SUCCESS: 10 rules found/);
+        expect(stdout).toMatch(/SUCCESS: 11 rules found/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -50,7 +50,7 @@ describe('monitoring files', () => {
 
     it('has alert rules that pass `promtool check rules`', async () => {
       const { stdout } = await promtool('check', 'rules', RULES_FILE);
-      expect(stdout).toMatch(/SUCCESS: 10 rules found/);
+      expect(stdout).toMatch(/SUCCESS: 11 rules found/);
     });
 
     it('raises each alert on the series that should raise it, and only then (`promtool test rules`)', async () => {
@@ -73,6 +73,7 @@ describe('monitoring files', () => {
         DuckEUpstreamErrorsHigh: expect.stringContaining('ducke_upstream_errors_total'),
         DuckECostLedgerStalled: 'max(ducke_cost_ledger_queue_age_seconds) >= 10',
         DuckECallUnwatched: expect.stringContaining('ducke_calls_unwatched_total'),
+        DuckEMeteringLost: expect.stringContaining('ducke_metering_lost_total'),
       });
     });
   });

@@ -48,7 +48,7 @@ describe('a real Prometheus with monitoring/ scraping the app', () => {
         const all = data.groups.flatMap((group) => group.rules);
         return all.length > 0 && all.every((rule) => rule.health !== 'unknown') ? all : undefined;
       }, 10_000);
-      expect(rules).toHaveLength(9);
+      expect(rules).toHaveLength(11);
       for (const rule of rules) expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? '' }).toEqual({ rule: rule.name, health: 'ok', error: '' });
       expect(rules.filter((rule) => rule.state !== 'inactive').map((rule) => rule.name)).toEqual([]);
     });

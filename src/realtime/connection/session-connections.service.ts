@@ -106,6 +106,9 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
       case 'voice.set':
         this.sessions.setVoice(connection, message.voice);
         break;
+      case 'usage.seen':
+        this.sessions.usageSeen(connection, message);
+        break;
       case 'session.stop':
         if (connection.session) void this.sessions.end(connection.session.id, 'client');
         else connection.close(CloseCode.Normal, 'stopped');

@@ -17,6 +17,12 @@ describe('parseInboundMessage', () => {
     expect(parse({ type: 'session.stop' })).toMatchObject({ ok: true, message: { type: 'session.stop' } });
   });
 
+  it('accepts usage.seen, the page\'s count of response.done on its data channel', () => {
+    const report = { type: 'usage.seen', responses: 3, inputTokens: 1200, outputTokens: 480 };
+    expect(parse(report)).toMatchObject({ ok: true, message: report });
+    expect(parse({ ...report, final: true })).toMatchObject({ ok: true, message: { final: true } });
+  });
+
   it.each([
     ['binary frames', () => parseInboundMessage(Buffer.from('{"type":"session.stop"}'), true)],
     ['non-JSON', () => parseInboundMessage('{"type":', false)],
@@ -37,6 +43,12 @@ describe('parseInboundMessage', () => {
     ['an offer over the size cap', () => parse({ type: 'session.start', sdp: OFFER + 'a=x\r\n'.repeat(8_000) })],
     ['an offer with control characters', () => parse({ type: 'session.start', sdp: `${OFFER}a=\u0000\r\n` })],
     ['a non-string offer', () => parse({ type: 'session.start', sdp: 5 })],
+    ['a usage.seen without counts', () => parse({ type: 'usage.seen' })],
+    ['a negative usage.seen count', () => parse({ type: 'usage.seen', responses: -1, inputTokens: 0, outputTokens: 0 })],
+    ['a fractional usage.seen count', () => parse({ type: 'usage.seen', responses: 1.5, inputTokens: 0, outputTokens: 0 })],
+    ['a usage.seen count as text', () => parse({ type: 'usage.seen', responses: '2', inputTokens: 0, outputTokens: 0 })],
+    ['a huge usage.seen count', () => parse({ type: 'usage.seen', responses: 1e12, inputTokens: 0, outputTokens: 0 })],
+    ['a usage.seen with a non-boolean final', () => parse({ type: 'usage.seen', responses: 1, inputTokens: 0, outputTokens: 0, final: 'yes' })],
   ])('refuses %s with bad_message', (_name, run) => {
     const result = run();
     expect(result).toMatchObject({ ok: false, code: 'bad_message' });

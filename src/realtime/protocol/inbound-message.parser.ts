@@ -3,6 +3,7 @@ import { parseJsonObject, validatedDto } from '../../common/dto-parsing';
 import type { SessionClientMessageType } from '../../common/session-wire';
 import { SessionStartDto } from '../dto/session-start.dto';
 import { SessionStopDto } from '../dto/session-stop.dto';
+import { UsageSeenDto } from '../dto/usage-seen.dto';
 import { VoiceSetDto } from '../dto/voice-set.dto';
 import { checkOffer } from './sdp-offer.validator';
 import type { ErrorCode } from './server-messages';
@@ -14,17 +15,18 @@ import type { ErrorCode } from './server-messages';
 // type's own field list, not left to class-validator's whitelist, which lets keys named after
 // Object.prototype members (hasOwnProperty, __defineGetter__…) through.
 
-export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto;
+export type InboundMessage = SessionStartDto | VoiceSetDto | SessionStopDto | UsageSeenDto;
 
 export type ParseResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
 
 type MessageType = SessionClientMessageType;
 
 /** Typed by session-wire.ts's list: a type added there does not compile until it is parsed here. */
-const DTO_BY_TYPE: Record<MessageType, typeof SessionStartDto | typeof VoiceSetDto | typeof SessionStopDto> = {
+const DTO_BY_TYPE: Record<MessageType, typeof SessionStartDto | typeof VoiceSetDto | typeof SessionStopDto | typeof UsageSeenDto> = {
   'session.start': SessionStartDto,
   'voice.set': VoiceSetDto,
   'session.stop': SessionStopDto,
+  'usage.seen': UsageSeenDto,
 };
 
 /** The fields each message type may carry. */
@@ -32,6 +34,7 @@ const FIELDS: Record<MessageType, readonly string[]> = {
   'session.start': ['type', 'sdp', 'voice'],
   'voice.set': ['type', 'voice'],
   'session.stop': ['type'],
+  'usage.seen': ['type', 'responses', 'inputTokens', 'outputTokens', 'final'],
 };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -6,6 +6,7 @@ import { realtimeConfig } from '../../config/realtime.config';
 import { HangupRetries } from '../openai/hangup-retries';
 import { CloseCode } from '../protocol/close-codes';
 import { errorMessage } from '../protocol/server-messages';
+import type { UsageReport } from './metering-tripwire';
 import { SessionLifecycle } from './session-lifecycle.service';
 import { VoiceSessionFactory } from './voice-session.factory';
 import type { SessionClient, SessionOutcome, VoiceSession } from './voice-session';
@@ -113,6 +114,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     this.sessions.set(session.id, session);
     void session.finished.then((outcome) => this.forget(session, outcome));
     await session.start(offer);
+  }
+
+  /** usage.seen: without a conversation there is nothing to compare, so it is ignored. */
+  usageSeen(owner: SessionOwner, report: UsageReport): void {
+    owner.session?.usageSeen(report);
   }
 
   setVoice(owner: SessionOwner, voice: string): void {

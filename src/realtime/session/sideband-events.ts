@@ -1,5 +1,6 @@
 import type { RealtimeError, RealtimeResponse, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { ConfigWatch } from './config-watch';
+import type { MeteringTripwire } from './metering-tripwire';
 import type { SessionMetering } from './session-metering';
 import type { ToolCalls } from './tool-calls';
 import type { VoiceChange } from './voice-change';
@@ -9,6 +10,8 @@ export interface CallParts {
   tools: ToolCalls;
   voice: VoiceChange;
   metering?: SessionMetering;
+  /** Counts what the sideband metered against what the page saw (usage.seen). */
+  tripwire?: MeteringTripwire;
   config?: ConfigWatch;
   /** The call is ending: its pinned config is no longer defended. */
   ending(): boolean;
@@ -57,6 +60,7 @@ function onResponseDone(response: RealtimeResponse | undefined, parts: CallParts
   const { output } = (response ?? {}) as RealtimeResponse;
   if (Array.isArray(output) && output.some((item) => (item as { type?: unknown } | null)?.type === 'message')) parts.voice.spoke = true;
   parts.metering?.response(response);
+  parts.tripwire?.sidebandResponseDone(response);
 }
 
 function onUpstreamError(error: RealtimeError | undefined, parts: CallParts): void {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SESSION_COST, TOOL_CATALOG, type SessionCost, type ToolCatalog } from '../../common/session-ports';
 import { RealtimeCallsClient } from '../openai/realtime-calls.client';
 import { SidebandClient } from '../openai/sideband.client';
+import { RealtimeMetrics } from '../realtime.metrics';
 import { SessionConfigFactory } from '../session-config/session-config.factory';
 import { SessionLifecycle } from './session-lifecycle.service';
 import { SessionClient, VoiceSession, VoiceSessionDeps } from './voice-session';
@@ -16,6 +17,7 @@ export class VoiceSessionFactory {
     private readonly calls: RealtimeCallsClient,
     private readonly sideband: SidebandClient,
     private readonly configFactory: SessionConfigFactory,
+    private readonly metrics: RealtimeMetrics,
   ) {}
 
   /** Whether calls can be created at all (OPENAI_API_KEY set). */
@@ -25,6 +27,7 @@ export class VoiceSessionFactory {
 
   create(client: SessionClient, voice: string, hooks: Pick<VoiceSessionDeps, 'hangupLater' | 'forgetHangup' | 'callUnwatched' | 'onEnding'> = {}): VoiceSession {
     const { lifecycle, cost, catalog, calls, sideband, configFactory } = this;
-    return new VoiceSession(client, voice, { lifecycle, cost, catalog, calls, sideband, configFactory, ...hooks });
+    const meteringLost = () => this.metrics.meteringLost();
+    return new VoiceSession(client, voice, { lifecycle, cost, catalog, calls, sideband, configFactory, meteringLost, ...hooks });
   }
 }

@@ -42,6 +42,8 @@ export interface VoiceSessionDeps {
   forgetHangup?(callId: string): void;
   /** A call whose hang-up is pending lost its sideband too (counted). */
   callUnwatched?(callId: string): void;
+  /** The page saw responses the sideband never metered: counted (the session logs and ends itself). */
+  meteringLost?(): void;
   reattach?: ReattachPolicy;
   timing?: Partial<SessionTiming>;
 }

@@ -8,6 +8,7 @@ import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
 import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SessionConfigGuard } from '../session-config/session-config.factory';
 import { ConfigWatch } from './config-watch';
+import { describeLoss, MeteringLoss, MeteringTripwire, UsageReport } from './metering-tripwire';
 import { SessionMetering } from './session-metering';
 import { CostUpdateCoalescer } from './cost-update-coalescer';
 import { HangupWatch } from './hangup-watch';
@@ -48,6 +49,7 @@ export class VoiceSession {
   private readonly costUpdates: CostUpdateCoalescer;
   /** Set when a hang-up failed: the call is still watched and metered (HangupWatch). */
   private watch?: HangupWatch;
+  private readonly tripwire = new MeteringTripwire((loss) => this.onMeteringLost(loss));
 
   constructor(
     readonly client: SessionClient,
@@ -171,6 +173,17 @@ export class VoiceSession {
     this.voiceChange.request(voice);
   }
 
+  /** usage.seen: what the page's data channel saw, checked against what the sideband metered. */
+  usageSeen(report: UsageReport): void {
+    if (this.live || this.state === 'ending') this.tripwire.browserReport(report);
+  }
+
+  private onMeteringLost(loss: MeteringLoss): void {
+    this.logger.error(`session ${this.id} on call ${this.callId}: ${describeLoss(loss)}; ending the call: metering_lost`);
+    this.deps.meteringLost?.();
+    void this.end('metering_lost');
+  }
+
   /** A cost update decided outside a usage event (timers: the one-minute warning). */
   costUpdate(update: { sessionCostUsd: number; budgetUsd: number; budgetWarning?: boolean; secondsLeft?: number }): void {
     if (this.live) this.costUpdates.push(update);
@@ -209,6 +222,7 @@ export class VoiceSession {
     this.costUpdates.close();
     // A call that did not take its hang-up keeps its sideband: HangupWatch meters it on.
     if (await hangup) this.link?.close();
+    this.tripwire.close();
     this.state = 'ended';
     const durationSec = wasLive ? (performance.now() - this.liveAt) / 1000 : 0;
     this.logger.log(`session ${this.id} ended (${reason}) after ${durationSec.toFixed(1)} s`);
@@ -258,7 +272,7 @@ export class VoiceSession {
     const warn = (message: string) => this.logger.warn(`session ${this.id}: ${message}`);
     const config = new ConfigWatch(guard, { send: (event) => void this.link?.send(event), end: (reason) => void this.end(reason), warn });
     const ending = () => this.state === 'ending' || this.state === 'ended';
-    return { tools: this.tools, voice: this.voiceChange, metering: this.metering, config, ending, warn };
+    return { tools: this.tools, voice: this.voiceChange, metering: this.metering, tripwire: this.tripwire, config, ending, warn };
   }
 
   private runTool(name: string, argumentsJson: string) {

@@ -5,6 +5,8 @@ import type {
 } from 'openai/resources/realtime/realtime';
 import type { RTCDataChannel } from 'werift';
 import { WebSocket } from 'ws';
+import { BlindSideband } from './blind-sideband';
+import { FakeVoiceActivity, voiceFrames } from './fake-voice';
 import {
   ClientEvent,
   ClientEventOf,
@@ -65,6 +67,10 @@ export class FakeRealtimeCall {
   respondToCreate = true;
   peer?: WebRtcPeer;
   channel?: RTCDataChannel;
+  /** Set `blind.enabled` to keep browser-started responses from the sideband (blind-sideband.ts). */
+  readonly blind = new BlindSideband();
+  /** Set by FakeRealtime.voice: the model's speech travels as RTP and the microphone is "heard" (fake-voice.ts). */
+  voiceActivity?: FakeVoiceActivity;
   private readonly waiters: Waiter[] = [];
 
   constructor(
@@ -119,7 +125,7 @@ export class FakeRealtimeCall {
     if (this.ended) return;
     if (event.type === 'output_audio_buffer.started' || event.type === 'response.output_audio.delta') this.spoke = true;
     const text = JSON.stringify(event);
-    for (const socket of this.sidebands) if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    if (!this.blind.hides(event)) for (const socket of this.sidebands) if (socket.readyState === WebSocket.OPEN) socket.send(text);
     if (this.channel?.readyState === 'open') this.channel.send(text);
   }
 
@@ -142,6 +148,7 @@ export class FakeRealtimeCall {
   /** The model speaks (audio + transcript) and reports usage. */
   speak(transcript: string, usage: RealtimeResponseUsage = responseUsage()): string {
     const { responseId, events } = spokenResponse(transcript, { usage });
+    if (this.voiceActivity) this.peer?.sendVoice(voiceFrames(25));
     this.emitAll(events);
     return responseId;
   }
@@ -193,6 +200,7 @@ export class FakeRealtimeCall {
     if (this.ended) return;
     this.ended = true;
     this.endedBy = by;
+    this.voiceActivity?.stop();
     for (const socket of this.sidebands) socket.close(1000, 'call ended');
     void this.peer?.close();
   }
@@ -246,6 +254,7 @@ export class FakeRealtimeCall {
         break;
       }
       case 'response.create':
+        this.blind.requested(via);
         this.onResponseCreate(event, this);
         break;
       case 'response.cancel':

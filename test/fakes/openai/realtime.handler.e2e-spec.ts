@@ -222,6 +222,34 @@ describe('fake OpenAI Realtime API', () => {
     socket.close();
     await browser.close();
   });
+  it('in blind-sideband mode keeps the responses the browser starts from the sideband, and only those', async () => {
+    realtime.blindSideband = true;
+    const browser = new WebRtcBrowser();
+    try {
+      const response = await createCall(fake, await browser.offer());
+      const callId = response.headers.get('location')!.split('/').pop()!;
+      await browser.accept(await response.text());
+      await waitFor(() => browser.events.some((event) => event.type === 'session.created'), 10_000);
+      const { socket, events } = await openSideband(fake, callId);
+      const done = (list: Array<Record<string, unknown>>) => list.filter((event) => event.type === 'response.done').map((event) => (event.response as { id: string }).id);
+
+      browser.send({ type: 'response.create' });
+      await waitFor(() => done(browser.events).length === 1);
+      socket.send(JSON.stringify({ type: 'response.create' }));
+      await waitFor(() => done(browser.events).length === 2);
+      await waitFor(() => done(events).length === 1);
+      // The server-started response reached both; the browser-started one only the data channel.
+      expect(done(events)).toEqual([done(browser.events)[1]]);
+      expect(events.filter((event) => event.response_id === done(browser.events)[0])).toEqual([]);
+      // Other events (session.updated after a browser update) still reach the sideband.
+      browser.send({ type: 'session.update', session: { type: 'realtime', instructions: 'still seen' } });
+      await waitFor(() => events.some((event) => event.type === 'session.updated'));
+      socket.close();
+    } finally {
+      realtime.blindSideband = false;
+      await browser.close();
+    }
+  });
 });
 
 describe('fake OpenAI Realtime API with headless Chromium', () => {

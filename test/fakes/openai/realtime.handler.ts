@@ -6,6 +6,7 @@ import type { ErrorObject } from 'openai/resources/shared';
 import { WebSocketServer } from 'ws';
 import { FakeOpenAI, RecordedRequest, sendError } from './fake-openai.server';
 import { FakeRealtimeCall } from './fake-realtime-call';
+import { FakeVoiceActivity } from './fake-voice';
 import { InvalidRequest, validateSessionConfig } from './session-config.validator';
 import { answerWithWerift, isWebRtcOffer } from './webrtc-answerer';
 
@@ -21,6 +22,10 @@ import { answerWithWerift, isWebRtcOffer } from './webrtc-answerer';
 export interface InstallRealtimeOptions {
   /** 'auto' (default): werift for a real WebRTC offer, canned otherwise. */
   answer?: 'auto' | 'werift' | 'canned';
+  /** Start with the blind-sideband mode on (see `blindSideband`). */
+  blindSideband?: boolean;
+  /** Start with `voice` on. */
+  voice?: boolean;
 }
 
 export interface CreateFailure {
@@ -63,6 +68,10 @@ export class FakeRealtime {
   refuseHangup?: number;
   /** Delay before answering a hang-up (a slow upstream during a drain). */
   hangupDelayMs = 0;
+  /** Calls created while set never show their sidebands the responses the browser starts (blind-sideband.ts). */
+  blindSideband: boolean;
+  /** werift calls created while set send the model's voice as RTP and hear the microphone (fake-voice.ts). */
+  voice: boolean;
   /** Session configs refused at create (unknown fields), for tests to assert on. */
   readonly refusedSessions: InvalidRequest[] = [];
   private readonly callWaiters: Array<(call: FakeRealtimeCall) => void> = [];
@@ -70,7 +79,10 @@ export class FakeRealtime {
   constructor(
     readonly fake: FakeOpenAI,
     private readonly options: InstallRealtimeOptions,
-  ) {}
+  ) {
+    this.blindSideband = options.blindSideband ?? false;
+    this.voice = options.voice ?? false;
+  }
 
   /** Calls in creation order. */
   get callList(): FakeRealtimeCall[] {
@@ -168,13 +180,16 @@ export class FakeRealtime {
         onChannelOpen: (channel) => holder.call?.attachChannel(channel),
         onChannelMessage: (text) => holder.call?.handleClientText('datachannel', text),
         onClosed: () => holder.call?.finish('openai'),
-      });
+        onMicrophone: (payload) => holder.call?.voiceActivity?.heard(payload),
+      }, { voice: this.voice });
       call = new FakeRealtimeCall(id, offer, peer.answer, session as RealtimeSessionCreateRequest, createdWith);
       call.peer = peer;
+      if (this.voice) call.voiceActivity = new FakeVoiceActivity((event) => call.emit(event));
       holder.call = call;
     } else {
       call = new FakeRealtimeCall(id, offer, CANNED_ANSWER, session as RealtimeSessionCreateRequest, createdWith);
     }
+    call.blind.enabled = this.blindSideband;
     this.calls.set(id, call);
     for (const waiter of this.callWaiters.splice(0)) waiter(call);
     res.writeHead(201, { 'Content-Type': 'application/sdp', Location: `/v1/realtime/calls/${id}` });

@@ -1,4 +1,4 @@
-import { RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
 import type { RTCDataChannel } from 'werift';
 
 // The fake's WebRTC side: a werift peer that answers a real browser (or Node) offer the way
@@ -11,6 +11,8 @@ export interface WebRtcPeer {
   /** RTP packets received on the microphone track. */
   readonly micPackets: number;
   readonly connectionState: string;
+  /** With `voice`: send these payloads as the model's audio, one 20 ms RTP frame each. */
+  sendVoice(payloads: Buffer[]): void;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,13 @@ export interface WebRtcPeerHandlers {
   onChannelMessage(text: string): void;
   /** The peer connection ended (closed by the browser, failed, or by us). */
   onClosed(): void;
+  /** With `voice`: one RTP payload of the browser's microphone. */
+  onMicrophone?(payload: Buffer): void;
+}
+
+export interface WebRtcPeerOptions {
+  /** Send the model's "voice" (sendVoice) instead of echoing the microphone. */
+  voice?: boolean;
 }
 
 /** The session name (`s=`) of the tests' synthetic offers: browser-shaped, but no peer behind them. */
@@ -31,7 +40,7 @@ export function isWebRtcOffer(sdp: string): boolean {
   return /^a=ice-ufrag:/m.test(sdp) && /^a=fingerprint:/m.test(sdp) && /^m=/m.test(sdp) && !new RegExp(`^s=${SYNTHETIC_OFFER_NAME}\\r?$`, 'm').test(sdp);
 }
 
-export async function answerWithWerift(offer: string, handlers: WebRtcPeerHandlers): Promise<WebRtcPeer> {
+export async function answerWithWerift(offer: string, handlers: WebRtcPeerHandlers, options: WebRtcPeerOptions = {}): Promise<WebRtcPeer> {
   const pc = new RTCPeerConnection({
     iceLite: true,
     iceServers: [],
@@ -54,11 +63,17 @@ export async function answerWithWerift(offer: string, handlers: WebRtcPeerHandle
     });
     channel.onMessage.subscribe((data) => handlers.onChannelMessage(data.toString()));
   });
+  const voice = options.voice ? new MediaStreamTrack({ kind: 'audio' }) : undefined;
   pc.onTrack.subscribe((track) => {
-    track.onReceiveRtp.subscribe(() => micPackets++);
+    track.onReceiveRtp.subscribe((rtp) => {
+      micPackets++;
+      handlers.onMicrophone?.(rtp.payload);
+    });
     const audio = pc.getTransceivers().find((transceiver) => transceiver.kind === 'audio');
-    audio?.sender.replaceTrack(track);
+    void audio?.sender.replaceTrack(voice ?? track);
   });
+  let sequenceNumber = 1;
+  let timestamp = 960;
   pc.connectionStateChange.subscribe((state) => {
     if (state === 'closed' || state === 'failed' || state === 'disconnected') closeOnce();
   });
@@ -75,6 +90,13 @@ export async function answerWithWerift(offer: string, handlers: WebRtcPeerHandle
     },
     get connectionState() {
       return pc.connectionState;
+    },
+    sendVoice: (payloads) => {
+      for (const payload of payloads) {
+        voice?.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber, timestamp }), payload));
+        sequenceNumber = (sequenceNumber + 1) & 0xffff;
+        timestamp += 960;
+      }
     },
     close: async () => {
       await pc.close().catch(() => undefined);

@@ -1,3 +1,5 @@
+import { USAGE_REPORT_INTERVAL_MS } from '../../../src/common/session-wire';
+import { UsageTally } from '../meter/usage-tally';
 import { CONNECTION_PROBLEMS, Explanation, explainEnd, explainError, explainMicrophone } from '../notices/explanations';
 import type { ServerMessage, SessionLimits } from '../protocol/session-messages';
 import { SessionSocket, SocketClosedError } from '../protocol/session-socket';
@@ -20,6 +22,8 @@ export interface Deadlines {
   stopAckMs: number;
   /** After the audio drops, how long the server gets to say why (session.ended) before the page says "dropped". */
   dropExplainMs: number;
+  /** How often the page tells the server what its data channel metered (usage.seen). */
+  usageReportMs: number;
 }
 
 export const DEADLINES: Deadlines = {
@@ -30,6 +34,7 @@ export const DEADLINES: Deadlines = {
   audioOpenMs: 15_000,
   stopAckMs: 3_000,
   dropExplainMs: 1_500,
+  usageReportMs: USAGE_REPORT_INTERVAL_MS,
 };
 
 /** What the conversation tells the page; main.ts connects these to the views. */
@@ -47,7 +52,15 @@ export interface CallUi {
   finished(reason?: string): void;
 }
 
-type Live = { socket: SessionSocket; link?: VoiceLink; limits?: SessionLimits; dropTimer?: ReturnType<typeof setTimeout> };
+type Live = {
+  socket: SessionSocket;
+  link?: VoiceLink;
+  limits?: SessionLimits;
+  dropTimer?: ReturnType<typeof setTimeout>;
+  /** response.done events seen on the data channel, reported to the server as usage.seen. */
+  usage: UsageTally;
+  usageTimer?: ReturnType<typeof setInterval>;
+};
 
 const isStartReply = (m: ServerMessage): m is Extract<ServerMessage, { type: 'session.started' | 'error' | 'session.ended' }> =>
   m.type === 'session.started' || m.type === 'session.ended' || (m.type === 'error' && m.code !== 'invalid_voice' && m.code !== 'already_started');
@@ -102,7 +115,7 @@ export class Conversation {
 
   private async connect(voice: string | undefined): Promise<void> {
     const socket = new SessionSocket();
-    const live: Live = { socket };
+    const live: Live = { socket, usage: new UsageTally() };
     this.live = live;
     const current = () => this.live === live;
     this.ui.clearProblem();
@@ -144,6 +157,7 @@ export class Conversation {
       if (answer.type === 'session.ended') return this.fail(live, explainEnd(answer.reason), undefined, false);
 
       live.limits = answer.limits;
+      live.usageTimer = setInterval(() => this.reportUsage(live), this.deadlines.usageReportMs);
       this.ui.started({ voice: answer.voice, model: answer.model, limits: answer.limits });
       this.setState('connecting', 'Connecting the audio…');
       await live.link.acceptAnswer(answer.sdp);
@@ -182,7 +196,13 @@ export class Conversation {
       else if (event.type === 'output_audio_buffer.stopped' || event.type === 'output_audio_buffer.cleared') this.setState('listening');
       else if (event.type === 'input_audio_buffer.speech_started' && this.callState === 'speaking') this.setState('listening');
     }
+    live.usage.see(event);
     this.ui.realtimeEvent(event);
+  }
+
+  private reportUsage(live: Live, final = false): void {
+    const report = live.usage.report(final);
+    if (report) live.socket.send(report);
   }
 
   /**
@@ -209,6 +229,9 @@ export class Conversation {
   private teardown(live: Live, next: CallState, tellServer = true, endReason?: string): void {
     this.live = undefined;
     clearTimeout(live.dropTimer);
+    clearInterval(live.usageTimer);
+    // The last count goes before session.stop, so the server compares it with everything metered.
+    if (live.limits && live.socket.isOpen) this.reportUsage(live, true);
     live.link?.close();
     this.ui.microphone(undefined);
     this.ui.finished(endReason);

@@ -60,6 +60,13 @@ export function explainEnd(reason: string, context: EndContext = {}): Explanatio
       return { tone: 'error', title: 'Your access was withdrawn', text: 'An administrator ended this sign-in, so the conversation stopped.', action: 'login' };
     case 'token_expired':
       return { tone: 'warning', title: 'Your sign-in expired', text: 'Sign in again to keep talking to DUCK-E.', action: 'login' };
+    case 'metering_lost':
+      return {
+        tone: 'error',
+        title: 'DUCK-E lost track of what this conversation costs',
+        text: 'The voice service stopped reporting its usage to the server, so DUCK-E hung up to protect the budget. You can connect again; if it keeps happening, tell whoever runs this DUCK-E.',
+        action: 'retry',
+      };
     default:
       return { tone: 'error', title: 'The conversation ended', text: 'DUCK-E hung up unexpectedly. You can connect again.', action: 'retry' };
   }

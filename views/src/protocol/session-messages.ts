@@ -2,13 +2,14 @@
 // Server messages are checked before use: a malformed one is ignored, never trusted.
 
 // The values themselves are the server's (one list for both ends).
-import type { SessionLimits } from '../../../src/common/session-wire';
+import type { SessionLimits, UsageSeenMessage } from '../../../src/common/session-wire';
 export type { SessionLimits };
 
 export type ClientMessage =
   | { type: 'session.start'; sdp: string; voice?: string }
   | { type: 'voice.set'; voice: string }
-  | { type: 'session.stop' };
+  | { type: 'session.stop' }
+  | UsageSeenMessage;
 
 export type ServerMessage =
   | { type: 'session.started'; sessionId: string; sdp: string; model: string; voice: string; limits: SessionLimits }
