@@ -24,8 +24,10 @@ const INSTANCES = 3;
 const CONVERSATIONS = 24;
 const WS_LIMIT = 8;
 const PAGE_LIMIT = 10;
-const HOURLY_CAP_USD = 30;
-const BREAKER_USD = 60;
+// Small enough that one response crosses each (a usage event is charged at most the per-response
+// bound, $6.144 for gpt-realtime-2), large enough that the conversations before never reach them.
+const HOURLY_CAP_USD = 2.5;
+const BREAKER_USD = 5;
 /** gpt-realtime-2 audio output, USD per token: a response of N audio tokens costs N × this. */
 const AUDIO_OUT_USD = 64 / 1_000_000;
 
@@ -73,6 +75,9 @@ describe('three instances behind HAProxy on one Redis (built app)', () => {
       COST_PROTECTION_MAX_SESSION_COST_USD: '100',
       COST_PROTECTION_MAX_TOTAL_COST_PER_HOUR_USD: String(HOURLY_CAP_USD),
       COST_PROTECTION_CIRCUIT_BREAKER_THRESHOLD_USD: String(BREAKER_USD),
+      // Spend is compared to the cent with what the browsers were told: metered usage only, so the
+      // time floor (which counts connected minutes the fake never bills) stays off here.
+      COST_PROTECTION_MIN_USD_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
     });
     // Every instance counting on Redis before the first visitor: a first command that timed out
