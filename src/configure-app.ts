@@ -6,7 +6,7 @@ import { json, urlencoded, type NextFunction, type Request, type RequestHandler,
 import { AppModule } from './app.module';
 import { securityConfig } from './config/security.config';
 import { QuietFrameworkLogger } from './logging/quiet-framework.logger';
-import { QuietRequestLog } from './logging/quiet-request-log.middleware';
+import { RequestLog } from './logging/request-log';
 import { requestIdOf, type RequestWithId } from './common/request-id';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { STATIC_DIR } from './page/views-path';
@@ -19,13 +19,13 @@ import { parseBodiesExceptGetHead } from './security/body-parsers';
 
 /**
  * What every request gets before routing, as one middleware instead of five router layers:
- * X-Request-Id, timing, the security headers (one call), the request log of what pino-http does
- * not see, and CORS — which only a request with an Origin header can need.
+ * X-Request-Id, timing, the security headers (one call), the request log, and CORS — which only
+ * a request with an Origin header can need.
  */
 function frontOfEveryRequest(app: NestExpressApplication, identity: ClientIdentityService): RequestHandler {
   const metrics = app.get(HttpMetricsMiddleware);
   const headers = app.get(SecurityHeaderSet);
-  const quietLog = new QuietRequestLog();
+  const requestLog = new RequestLog();
   const crossOrigin = cors({
     // Same-origin calls need no CORS; cross-origin callers must be listed. Never credentials.
     origin: (origin, callback) => callback(null, identity.origins.isListed(origin)),
@@ -38,7 +38,7 @@ function frontOfEveryRequest(app: NestExpressApplication, identity: ClientIdenti
     request.id = requestIdOf(request, res);
     metrics.start(res);
     headers.applyTo(req, res);
-    quietLog.watch(res);
+    requestLog.watch(res);
     if (req.headers.origin === undefined) return next();
     crossOrigin(req, res, next);
   };

@@ -6,7 +6,7 @@ import { appConfig } from '../config/app.config';
 import { wasRateLimited } from '../rate-limit/limit-decision';
 import { chooseLogFormat } from './log-format';
 import { QuietFrameworkLogger } from './quiet-framework.logger';
-import { QUIET_ROUTES } from './quiet-request-log.middleware';
+import { REQUEST_BOUND_ROUTES } from './request-log';
 import { requestIdOf, type RequestWithId } from '../common/request-id';
 
 export const REDACTED_PATHS = [
@@ -65,7 +65,7 @@ function prettyStream(): DestinationStream {
           },
         };
         const pretty = chooseLogFormat(app.logFormat, process.stdout.isTTY === true, app.production) === 'pretty';
-        return { pinoHttp: pretty ? ([options, prettyStream()] as [typeof options, DestinationStream]) : options, exclude: QUIET_ROUTES };
+        return { pinoHttp: pretty ? ([options, prettyStream()] as [typeof options, DestinationStream]) : options, forRoutes: REQUEST_BOUND_ROUTES };
       },
     }),
   ],

@@ -54,6 +54,29 @@ describe('the built service process', () => {
     expect(app.output()).not.toMatch(/remoteAddress/);
   });
 
+  it('logs one info line per page request and failure, in pino-http shape; health probe successes only at debug', async () => {
+    const app = await spawnApp();
+    const page = await fetch(`${app.url}/?token=abc`, { headers: { Authorization: 'Bearer secret-token' } });
+    await fetch(`${app.url}/status`);
+    await fetch(`${app.url}/static/missing.js`);
+    await fetch(`${app.url}/nowhere`);
+    await app.stop();
+    const completed = app
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; req?: Record<string, unknown>; res?: Record<string, unknown>; responseTime?: unknown })
+      .filter((line) => line.msg === 'request completed');
+    expect(completed.map((line) => [line.level, line.req, line.res])).toEqual([
+      [30, { id: page.headers.get('x-request-id'), method: 'GET', path: '/' }, { statusCode: 200 }],
+      [30, { id: expect.any(String), method: 'GET', path: '/static/missing.js' }, { statusCode: 404 }],
+      [30, { id: expect.any(String), method: 'GET', path: '/nowhere' }, { statusCode: 404 }],
+    ]);
+    for (const line of completed) expect(typeof line.responseTime).toBe('number');
+    expect(app.output()).not.toContain('token=abc');
+    expect(app.output()).not.toContain('secret-token');
+  });
+
   it('serves /status soon after start and exits cleanly on SIGTERM within 10 s', async () => {
     const started = Date.now();
     const app = await spawnApp();
