@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { InjectStore } from '../storage/inject-store.decorator';
 import type { StateStore } from '../storage/state-store';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
-import { CostMetrics } from './cost.metrics';
+import { BreakerMetrics } from './cost.metrics';
 import { CostSessions } from './cost-sessions';
 import { EnforcementBus } from '../common/enforcement-bus';
 import { formatUsd, toUsd } from './money';
@@ -41,8 +41,11 @@ export class CircuitBreaker {
     private readonly clock: Clock,
     private readonly events: EnforcementBus,
     private readonly sessions: CostSessions,
-    private readonly metrics: CostMetrics,
-  ) {}
+    private readonly metrics: BreakerMetrics,
+  ) {
+    // Exported so dashboards and alerts follow the real configuration.
+    metrics.configuredThreshold(settings.breakerThresholdMicro);
+  }
 
   /**
    * Listen for openings announced by any instance; returns the function that stops listening.
@@ -72,7 +75,7 @@ export class CircuitBreaker {
   async read(): Promise<BreakerRecord | undefined> {
     const record = await this.store.get<BreakerRecord>(RECORD);
     if (!isBreakerRecord(record) || record.resetAt <= this.clock.now()) {
-      this.metrics.breakerState(this.knownOpen());
+      this.metrics.state(this.knownOpen());
       return undefined;
     }
     this.learn(record);
@@ -120,7 +123,7 @@ export class CircuitBreaker {
     const now = this.clock.now();
     const record: BreakerRecord = { openedAt: now, resetAt: now + this.settings.breakerResetMs, spendMicro };
     if (await this.store.setIfAbsent(RECORD, record, this.settings.breakerResetMs)) {
-      this.metrics.breakerActivated();
+      this.metrics.activated();
       this.logger.error(
         `Circuit breaker OPEN: ${cause}; every call is being hung up and new sessions are refused until ${new Date(record.resetAt).toISOString()}`,
       );
@@ -136,14 +139,14 @@ export class CircuitBreaker {
   private learn(record: BreakerRecord): void {
     if (record.resetAt <= this.clock.now()) return;
     this.openUntil = Math.max(this.openUntil, record.resetAt);
-    this.metrics.breakerState(true);
+    this.metrics.state(true);
     // With enforcement off this instance reports the breaker but ends nothing.
     if (!this.settings.enabled || record.openedAt === this.actedOn) return;
     this.actedOn = record.openedAt;
     const running = this.sessions.size;
     if (running > 0) {
       this.logger.warn(`Circuit breaker open: ending ${running} call(s) on this instance`);
-      this.metrics.limitHit('circuit_breaker', running);
+      this.metrics.sessionsEnded(running);
     }
     this.events.emit({ kind: 'end', sessionId: '*', reason: 'circuit_breaker' });
   }

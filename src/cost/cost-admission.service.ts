@@ -34,7 +34,7 @@ export class CostAdmission implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.configuredLimits(this.settings.hourlyCapMicro, this.settings.breakerThresholdMicro);
+    this.metrics.configuredCap(this.settings.hourlyCapMicro);
     this.status.register('sessions', () => this.acceptance());
   }
 

@@ -1,60 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { InjectStore } from '../storage/inject-store.decorator';
-import { bucketSizeMs, type StateStore, type WindowRef } from '../storage/state-store';
-import { HOLDS, HOUR, SLOT, sessionKey, slotRef, userRefs, type UserRefs, boundedKey } from './cost-ledger.keys';
+import type { StateStore, WindowRef } from '../storage/state-store';
+import { HOLDS, HOUR, sessionKey, userRefs, boundedKey } from './cost-ledger.keys';
 import { COST_SETTINGS, type CostSettings } from './cost-settings';
-import { classifyCommitError, STALLED_AFTER_MS, STUCK_AFTER_STRIKES, type RejectionReason } from './ledger-commit-policy';
+import { LedgerCharges, type ChargeResult, type LedgerBacklog, type RejectedCharge } from './ledger-charges';
+import { STALLED_AFTER_MS } from './ledger-commit-policy';
 import { placeHolds, ReservationWait, type ReservationResult } from './cost-reservations';
 
 export type { ReservationResult, ReservationScope } from './cost-reservations';
-
-/** The shared figures after a charge (undefined when the charge was queued: ledger unreachable). */
-export interface ChargeResult {
-  hourlyMicro?: number;
-  sessionMicro?: number;
-}
-
-interface PendingCharge {
-  /**
-   * Names the charge in the store (a once-key): a charge sent without an answer may still be
-   * applied later (a frozen Redis runs what it had buffered when it thaws), so it is re-sent
-   * under the same id and counts once whatever happens.
-   */
-  id: string;
-  sessionId: string;
-  userKey?: string;
-  micro: number;
-  /** 'all': nothing was written yet; 'user': only the user's part is missing. */
-  part: 'all' | 'user';
-  /** When it was first queued (how long the queue has not drained). */
-  queuedAt?: number;
-  /** Failed writes, and those of them while the ledger answered other requests. */
-  failures?: number;
-  strikes?: number;
-}
-
-/** A charge taken out of the queue unwritten: the caller opens the breaker. */
-export interface RejectedCharge {
-  sessionId: string;
-  micro: number;
-  reason: RejectionReason;
-  error: string;
-}
-
-/** What waits to be written: visible in /status and a metric. */
-export interface LedgerBacklog {
-  charges: number;
-  micro: number;
-  /** Age of the oldest queued charge (0 when empty). */
-  oldestMs: number;
-}
-
-type WriteOutcome = 'written' | 'queued' | 'rejected';
-
-/** How long a charge's once-key is kept: a charge re-sent within it never counts twice. */
-const CHARGE_ONCE_TTL_MS = 15 * 60_000;
+export type { ChargeResult, LedgerBacklog, RejectedCharge } from './ledger-charges';
 
 /**
  * The shared money ledger in the StateStore, in integer micro-USD: committed spend over the
@@ -62,32 +17,18 @@ const CHARGE_ONCE_TTL_MS = 15 * 60_000;
  * reservations running sessions hold against the hourly cap. Every change is one atomic store
  * operation, so all instances on one Redis see the same figures and never over-admit.
  *
- * A charge that cannot be written (Redis down) is queued and retried, never dropped: the spend
- * happened, so it must land in the window once the ledger is back — and only once: charges are
- * written with a once-key, and while any is queued new ones queue behind it (merged per
- * session) instead of timing out one by one. A reservation that cannot be released, or that a
- * refused admission may have left behind, is released on the same retry.
- *
- * A charge the store refuses (a validation or range error) is never queued as if the ledger were
- * out: it is rejected at once (see ledger-commit-policy.ts), and so is one that keeps failing
- * while the ledger answers. Either way it leaves the queue, so no single charge holds up the
- * ones behind it; the rejection listener opens the breaker. The flush tries the charges that
- * failed least first.
+ * Charges are written, queued while the ledger is out and retried by LedgerCharges (never
+ * dropped, never counted twice). A reservation that cannot be released, or that a refused
+ * admission may have left behind, is released on the same retry.
  */
 @Injectable()
 export class CostLedger {
-  private readonly logger = new Logger(CostLedger.name);
-  /** Charges sent without an answer (maybe applied), by id, oldest first. */
-  private readonly pending = new Map<string, PendingCharge>();
-  /** Charges never sent (the ledger was known to be out), merged per session and part. */
-  private readonly unsent = new Map<string, PendingCharge>();
+  private readonly charges: LedgerCharges;
   /** Reservations to drop once the ledger answers: session id → user key. */
   private readonly releases = new Map<string, string | undefined>();
   private readonly hour: WindowRef;
-  private readonly slotMs: number;
   private readonly wait: ReservationWait;
   private flushing = false;
-  private onReject: (rejected: RejectedCharge) => void = () => undefined;
   /**
    * Whether the store is shared with other processes and can fail (Redis). The memory store is
    * this process alone and never times out: usage is de-duplicated by the session's own memory
@@ -99,17 +40,17 @@ export class CostLedger {
   constructor(
     @InjectStore() private readonly store: StateStore,
     @Inject(COST_SETTINGS) private readonly settings: CostSettings,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
     this.hour = { key: HOUR, windowMs: settings.windowMs };
-    this.slotMs = bucketSizeMs(settings.windowMs);
     this.shared = store.backend !== 'memory';
     this.wait = new ReservationWait(store, settings, clock);
+    this.charges = new LedgerCharges(store, settings, clock, this.shared);
   }
 
   /** Who is told about a rejected charge (the cost service: log, count, open the breaker). */
   onRejected(listener: (rejected: RejectedCharge) => void): void {
-    this.onReject = listener;
+    this.charges.onRejected(listener);
   }
 
   /**
@@ -133,7 +74,7 @@ export class CostLedger {
    * Throws when the ledger is unreachable.
    */
   async holdRegardless(sessionId: string, micro: number, ttlMs: number, userKey?: string): Promise<void> {
-    const user = this.userRefs(userKey);
+    const user = userRefs(this.settings, userKey);
     const hold = { holdId: sessionId, amount: micro, ttlMs, cap: Number.MAX_SAFE_INTEGER };
     await Promise.all([
       this.store.placeHold({ window: this.hour, poolKey: HOLDS, ...hold }),
@@ -143,7 +84,7 @@ export class CostLedger {
 
   /** Drop the session's reservations (its spend stays committed); retried by flush() when the ledger is out. */
   async releaseReservation(sessionId: string, userKey?: string): Promise<void> {
-    const user = this.userRefs(userKey);
+    const user = userRefs(this.settings, userKey);
     try {
       await Promise.all([this.store.releaseHold(HOLDS, sessionId), user ? this.store.releaseHold(user.pool, sessionId) : undefined]);
       this.releases.delete(sessionId);
@@ -168,13 +109,7 @@ export class CostLedger {
    */
   async charge(sessionId: string, micro: number, userKey?: string): Promise<ChargeResult> {
     if (!(micro > 0)) return {};
-    const charge: PendingCharge = { id: randomUUID(), sessionId, userKey, micro, part: 'all' };
-    if (this.pending.size || this.unsent.size) {
-      // The ledger is out: wait behind what is queued rather than time out once more.
-      this.queueUnsent(charge);
-      return {};
-    }
-    return (await this.write(charge)).result;
+    return this.charges.charge(sessionId, micro, userKey);
   }
 
   /**
@@ -183,37 +118,14 @@ export class CostLedger {
    * arrived late.
    */
   async flush(): Promise<number | undefined> {
-    if (this.flushing || (this.pending.size === 0 && this.unsent.size === 0 && this.releases.size === 0)) return undefined;
+    if (this.flushing || (this.charges.isEmpty() && this.releases.size === 0)) return undefined;
     this.flushing = true;
     let hourlyMicro: number | undefined;
     try {
-      const queued = [...this.pending.entries()].map(([key, charge]) => ({ key, charge, queue: this.pending }));
-      queued.push(...[...this.unsent.entries()].map(([key, charge]) => ({ key, charge, queue: this.unsent })));
-      // Charges that failed least go first: one that keeps failing never holds up the rest.
-      queued.sort((a, b) => (a.charge.failures ?? 0) - (b.charge.failures ?? 0));
-      let written = 0;
-      let failedInRow = 0;
-      const failed: PendingCharge[] = [];
-      for (const { key, charge, queue } of queued) {
-        // Two failures in a row with nothing written: the ledger is out; try again next tick.
-        if (failedInRow >= 2 && written === 0) break;
-        queue.delete(key);
-        const { outcome, result } = await this.write(charge, true);
-        if (outcome === 'queued') {
-          failed.push(charge);
-          failedInRow++;
-          continue;
-        }
-        failedInRow = 0;
-        if (outcome === 'written') {
-          written++;
-          hourlyMicro = result.hourlyMicro ?? hourlyMicro;
-        }
-      }
-      if (failed.length) await this.strike(failed, written > 0);
-      if (written) this.logger.log(`${written} queued cost charge(s) written to the ledger`);
+      const flushed = await this.charges.flush();
+      hourlyMicro = flushed.hourlyMicro;
       // Nothing went through: the ledger is still out, and so are the releases.
-      if (failed.length && written === 0) return hourlyMicro;
+      if (flushed.stillOut) return hourlyMicro;
       for (const [sessionId, userKey] of [...this.releases]) await this.releaseReservation(sessionId, userKey);
       return hourlyMicro;
     } catch {
@@ -225,14 +137,7 @@ export class CostLedger {
 
   /** What waits to be written, and for how long (for /status and the metrics). */
   backlog(): LedgerBacklog {
-    let micro = 0;
-    let oldest = Number.POSITIVE_INFINITY;
-    const charges = [...this.pending.values(), ...this.unsent.values()];
-    for (const charge of charges) {
-      micro += charge.micro;
-      oldest = Math.min(oldest, charge.queuedAt ?? oldest);
-    }
-    return { charges: charges.length, micro, oldestMs: charges.length && Number.isFinite(oldest) ? Math.max(0, this.clock.now() - oldest) : 0 };
+    return this.charges.backlog();
   }
 
   /** The queue has not drained for STALLED_AFTER_MS: new sessions must not start. */
@@ -240,31 +145,9 @@ export class CostLedger {
     return this.backlog().oldestMs >= STALLED_AFTER_MS;
   }
 
-  /**
-   * Count the failures of one flush. If the ledger answered (something was written, or a read
-   * goes through now), they are this charge's own doing: after STUCK_AFTER_STRIKES it is rejected.
-   */
-  private async strike(failed: PendingCharge[], answered: boolean): Promise<void> {
-    const reachable =
-      answered ||
-      (await this.store.sumWindow(HOUR, this.settings.windowMs).then(
-        () => true,
-        () => false,
-      ));
-    if (!reachable) return;
-    for (const charge of failed) {
-      charge.strikes = (charge.strikes ?? 0) + 1;
-      if (charge.strikes < STUCK_AFTER_STRIKES) continue;
-      this.pending.delete(charge.id);
-      this.reject(charge, 'stuck', `failed ${charge.failures} times while the ledger answered`);
-    }
-  }
-
   /** Micro-USD waiting to be written (for status and tests). */
   pendingMicro(): number {
-    let total = 0;
-    for (const charge of [...this.pending.values(), ...this.unsent.values()]) total += charge.micro;
-    return total;
+    return this.backlog().micro;
   }
 
   /** Reservations waiting to be released once the ledger answers (for tests). */
@@ -281,99 +164,11 @@ export class CostLedger {
   }
 
   async sessionSpend(sessionId: string): Promise<number> {
-    return this.store.sumWindow(this.sessionKey(sessionId), this.settings.sessionRecordTtlMs);
+    return this.store.sumWindow(sessionKey(sessionId), this.settings.sessionRecordTtlMs);
   }
 
   /** How long until a refused reservation like this one can be granted (ReservationWait). */
   retryAfterMs(refusal: Extract<ReservationResult, { granted: false }>): Promise<number> {
     return this.wait.retryAfterMs(refusal);
-  }
-
-  /**
-   * Write one charge: the shared window, the session and the hourly reservation in one atomic
-   * commit, then the user's window and reservation in another. A part that fails is queued.
-   */
-  private async write(charge: PendingCharge, retry = false): Promise<{ outcome: WriteOutcome; result: ChargeResult }> {
-    const { sessionId, micro } = charge;
-    const slot = Math.floor(this.clock.now() / this.slotMs);
-    const result: ChargeResult = {};
-    if (charge.part === 'all') {
-      try {
-        const sums = await this.store.commit({
-          amount: micro,
-          windows: [this.hour, { key: this.sessionKey(sessionId), windowMs: this.settings.sessionRecordTtlMs }, this.slotRef(SLOT, slot)],
-          hold: { poolKey: HOLDS, holdId: sessionId },
-          once: this.once(charge.id),
-        });
-        result.hourlyMicro = sums[0];
-        result.sessionMicro = sums[1];
-      } catch (error) {
-        return { outcome: this.failed(charge, retry, error), result };
-      }
-    }
-    const user = this.userRefs(charge.userKey);
-    if (user) {
-      const part: PendingCharge = charge.part === 'user' ? charge : { ...charge, id: `${charge.id}:user`, part: 'user', failures: 0, strikes: 0 };
-      try {
-        await this.store.commit({
-          amount: micro,
-          windows: [user.window, this.slotRef(user.slot, slot)],
-          hold: { poolKey: user.pool, holdId: sessionId },
-          once: this.once(part.id),
-        });
-      } catch (error) {
-        // The shared part is in: the result stands, only the user's part waits.
-        this.failed(part, retry, error);
-        return { outcome: charge.part === 'user' ? 'queued' : 'written', result };
-      }
-    }
-    return { outcome: 'written', result };
-  }
-
-  /** A write failed: queue it for the retry (an outage), or reject it (a refusal). */
-  private failed(charge: PendingCharge, retry: boolean, error: unknown): WriteOutcome {
-    const message = (error as Error)?.message ?? String(error);
-    if (classifyCommitError(error) === 'refused') {
-      this.reject(charge, 'refused', message);
-      return 'rejected';
-    }
-    charge.failures = (charge.failures ?? 0) + 1;
-    this.queue(charge, retry, message);
-    return 'queued';
-  }
-
-  private reject(charge: PendingCharge, reason: RejectionReason, error: string): void {
-    this.onReject({ sessionId: charge.sessionId, micro: charge.micro, reason, error: error.slice(0, 200) });
-  }
-
-  private once(chargeId: string): { key: string; ttlMs: number } | undefined {
-    return this.shared ? { key: `cost:charge:${chargeId}`, ttlMs: CHARGE_ONCE_TTL_MS } : undefined;
-  }
-
-  /** A charge that was sent without an answer: kept under its id, re-sent as it is. */
-  private queue(charge: PendingCharge, retry: boolean, error: string): void {
-    if (!retry) this.logger.warn(`cost ledger unreachable, ${charge.micro} µUSD queued for retry: ${error}`);
-    charge.queuedAt ??= this.clock.now();
-    this.pending.set(charge.id, charge);
-  }
-
-  /** A charge never sent: merged with the session's other unsent spend (one write when the ledger is back). */
-  private queueUnsent(charge: PendingCharge): void {
-    const key = `${charge.sessionId}\u0000${charge.userKey ?? ''}\u0000${charge.part}`;
-    const queued = this.unsent.get(key);
-    if (queued) queued.micro += charge.micro;
-    else this.unsent.set(key, { ...charge, queuedAt: this.clock.now() });
-  }
-
-  private slotRef(prefix: string, slot: number): WindowRef {
-    return slotRef(this.settings, prefix, slot);
-  }
-
-  private sessionKey(sessionId: string): string {
-    return sessionKey(sessionId);
-  }
-
-  private userRefs(userKey: string | undefined): UserRefs | undefined {
-    return userRefs(this.settings, userKey);
   }
 }

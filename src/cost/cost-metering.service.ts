@@ -5,10 +5,8 @@ import type { BackendUsage, MeterVerdict, TranscriptionUsage } from '../common/s
 import { CostLedger } from './cost-ledger.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions, type CostSession } from './cost-sessions';
-import { CostMetrics } from './cost.metrics';
-import { LedgerGuard } from './ledger-guard.service';
-import { UnpricedModelError } from './price-book';
-import { UsageMeter, type PricedUsage } from './usage-meter';
+import type { PricedUsage } from './usage-meter';
+import { UsagePricing } from './usage-pricing.service';
 
 /**
  * Every usage event of a session, metered once (by its id), charged to the shared ledger, and
@@ -17,27 +15,24 @@ import { UsageMeter, type PricedUsage } from './usage-meter';
  */
 @Injectable()
 export class CostMetering {
-
   constructor(
     private readonly clock: Clock,
-    private readonly meter: UsageMeter,
+    private readonly pricing: UsagePricing,
     private readonly ledger: CostLedger,
     private readonly sessions: CostSessions,
     private readonly policy: CostPolicy,
-    private readonly metrics: CostMetrics,
-    private readonly guard: LedgerGuard,
   ) {}
 
   recordResponseUsage(sessionId: string, model: string, responseId: string, usage: RealtimeResponseUsage): Promise<MeterVerdict> {
-    return this.record(sessionId, 'response', responseId, () => this.meter.priceResponse(model, usage));
+    return this.record(sessionId, 'response', responseId, () => this.pricing.response(sessionId, model, usage));
   }
 
   recordTranscriptionUsage(sessionId: string, model: string, itemId: string, usage: TranscriptionUsage): Promise<MeterVerdict> {
-    return this.record(sessionId, 'transcription', itemId, () => this.meter.priceTranscription(model, usage));
+    return this.record(sessionId, 'transcription', itemId, () => this.pricing.transcription(sessionId, model, usage));
   }
 
   recordBackendUsage(sessionId: string, usage: BackendUsage): Promise<MeterVerdict> {
-    return this.record(sessionId, 'backend', usage.id, () => this.meter.priceBackend(usage));
+    return this.record(sessionId, 'backend', usage.id, () => this.pricing.backend(sessionId, usage));
   }
 
   private async record(sessionId: string, kind: string, id: string, price: () => PricedUsage): Promise<MeterVerdict> {
@@ -46,24 +41,14 @@ export class CostMetering {
     const session = this.sessions.get(sessionId) ?? transientSession(sessionId, now);
     if (id && !(await this.firstSight(session, `${kind}:${id}`))) return this.policy.verdict(session, now);
 
-    // Bounded before anything counts it: an absurd report is charged what one response can cost.
-    const priced = this.priced(sessionId, price);
-    this.metrics.charged(priced);
+    // Priced, bounded and counted (UsagePricing) only once it is known to be new.
+    const priced = price();
     session.meteredMicro += priced.micro;
     // Only what raises the counted spend: usage the time floor already charged is not added twice.
     const totals = await this.ledger.charge(sessionId, this.policy.floorDue(session, now), session.identity?.userKey);
     session.spentMicro = Math.max(session.spentMicro, session.chargedMicro, totals.sessionMicro ?? 0);
     if (totals.hourlyMicro !== undefined) await this.policy.checkSpend(totals.hourlyMicro);
     return this.policy.verdict(session, this.clock.now());
-  }
-
-  private priced(sessionId: string, price: () => PricedUsage): PricedUsage {
-    try {
-      return this.guard.bounded(sessionId, price());
-    } catch (error) {
-      if (error instanceof UnpricedModelError) return this.guard.unpriced(sessionId, error);
-      throw error;
-    }
   }
 
   /** De-duplication: this instance's memory first, then the shared ledger (another process may have counted it). */

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CircuitBreaker } from './circuit-breaker.service';
 import { CostAdmission } from './cost-admission.service';
-import { CostLedger } from './cost-ledger.service';
 import { CostPolicy } from './cost-policy.service';
 import { DurationWatchdog } from './duration-watchdog.service';
 import { FloorCharges } from './floor-charges.service';
@@ -23,7 +22,6 @@ export class CostTimers implements OnModuleInit, OnModuleDestroy {
   private polls = 0;
 
   constructor(
-    private readonly ledger: CostLedger,
     private readonly admission: CostAdmission,
     private readonly breaker: CircuitBreaker,
     private readonly watchdog: DurationWatchdog,
@@ -50,9 +48,8 @@ export class CostTimers implements OnModuleInit, OnModuleDestroy {
   /** One poll tick: breaker safety net, queued charges, gauges. Never throws. */
   async poll(): Promise<void> {
     if (this.policy.enforced) await this.breaker.poll();
-    const hourlyMicro = await this.ledger.flush().catch(() => undefined);
+    const hourlyMicro = await this.guard.retryQueued();
     if (hourlyMicro !== undefined) await this.policy.checkSpend(hourlyMicro);
-    this.guard.reportBacklog();
     if (this.polls++ % GAUGE_EVERY_POLLS === 0) await this.admission.acceptance();
   }
 }

@@ -42,45 +42,33 @@ export const COST_METRIC_PROVIDERS = [
 
 const HELP = 'see CostMetrics';
 
-/** CostMetrics on a registry of its own (unit tests and benchmarks, which must not touch the global one). */
-export function createCostMetrics(registry: Registry): CostMetrics {
+/** The cost module's metrics on a registry of their own (unit tests and benchmarks, which must not touch the global one). */
+export function createCostMetrics(registry: Registry): { metrics: CostMetrics; breakerMetrics: BreakerMetrics } {
   const counter = (name: string, labelNames: string[] = []) => new Counter({ name, help: HELP, labelNames, registers: [registry] });
   const gauge = (name: string) => new Gauge({ name, help: HELP, registers: [registry] });
-  return new CostMetrics(
-    counter(COST_TOTAL, ['model']),
-    counter(TOKENS_TOTAL, ['model', 'kind']),
-    counter(BREAKER_ACTIVATIONS),
-    counter(LIMIT_HITS, ['reason']),
-    gauge(HOURLY_SPEND),
-    gauge(BREAKER_OPEN),
-    gauge(RESERVED),
-    gauge(HOURLY_CAP),
-    gauge(BREAKER_THRESHOLD),
-  );
+  // One counter of limit hits, shared as it is in the app: both classes count into it.
+  const limitHits = counter(LIMIT_HITS, ['reason']);
+  return {
+    metrics: new CostMetrics(counter(COST_TOTAL, ['model']), counter(TOKENS_TOTAL, ['model', 'kind']), limitHits, gauge(HOURLY_SPEND), gauge(RESERVED), gauge(HOURLY_CAP)),
+    breakerMetrics: new BreakerMetrics(counter(BREAKER_ACTIVATIONS), gauge(BREAKER_OPEN), gauge(BREAKER_THRESHOLD), limitHits),
+  };
 }
 
-/** The cost module's metrics, behind names that say what happened. */
+/** The cost module's metrics of spend and limits, behind names that say what happened. */
 @Injectable()
 export class CostMetrics {
   constructor(
     @InjectMetric(COST_TOTAL) private readonly cost: Counter<string>,
     @InjectMetric(TOKENS_TOTAL) private readonly tokens: Counter<string>,
-    @InjectMetric(BREAKER_ACTIVATIONS) private readonly activations: Counter<string>,
     @InjectMetric(LIMIT_HITS) private readonly limitHits: Counter<string>,
     @InjectMetric(HOURLY_SPEND) private readonly hourly: Gauge<string>,
-    @InjectMetric(BREAKER_OPEN) private readonly breakerOpen: Gauge<string>,
     @InjectMetric(RESERVED) private readonly reserved: Gauge<string>,
     @InjectMetric(HOURLY_CAP) private readonly hourlyCap: Gauge<string>,
-    @InjectMetric(BREAKER_THRESHOLD) private readonly breakerThreshold: Gauge<string>,
   ) {}
 
   charged(usage: PricedUsage): void {
     if (usage.micro > 0) this.cost.inc({ model: usage.model }, toUsd(usage.micro));
     for (const [kind, count] of Object.entries(usage.tokens)) this.tokens.inc({ model: usage.model, kind }, count);
-  }
-
-  breakerActivated(): void {
-    this.activations.inc();
   }
 
   limitHit(reason: LimitReason, times = 1): void {
@@ -91,16 +79,38 @@ export class CostMetrics {
     this.hourly.set(toUsd(micro));
   }
 
-  breakerState(open: boolean): void {
-    this.breakerOpen.set(open ? 1 : 0);
-  }
-
   reservedSpend(micro: number): void {
     this.reserved.set(toUsd(micro));
   }
 
-  configuredLimits(hourlyCapMicro: number, breakerThresholdMicro: number): void {
+  configuredCap(hourlyCapMicro: number): void {
     this.hourlyCap.set(toUsd(hourlyCapMicro));
-    this.breakerThreshold.set(toUsd(breakerThresholdMicro));
+  }
+}
+
+/** The circuit breaker's metrics: its state, its openings, its threshold and the sessions it ended. */
+@Injectable()
+export class BreakerMetrics {
+  constructor(
+    @InjectMetric(BREAKER_ACTIVATIONS) private readonly activations: Counter<string>,
+    @InjectMetric(BREAKER_OPEN) private readonly breakerOpen: Gauge<string>,
+    @InjectMetric(BREAKER_THRESHOLD) private readonly threshold: Gauge<string>,
+    @InjectMetric(LIMIT_HITS) private readonly limitHits: Counter<string>,
+  ) {}
+
+  activated(): void {
+    this.activations.inc();
+  }
+
+  state(open: boolean): void {
+    this.breakerOpen.set(open ? 1 : 0);
+  }
+
+  configuredThreshold(thresholdMicro: number): void {
+    this.threshold.set(toUsd(thresholdMicro));
+  }
+
+  sessionsEnded(count: number): void {
+    if (count > 0) this.limitHits.inc({ reason: 'circuit_breaker' }, count);
   }
 }

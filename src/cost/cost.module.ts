@@ -14,7 +14,7 @@ import { CostSessions } from './cost-sessions';
 import { CostTimers } from './cost-timers.service';
 import { FloorCharges } from './floor-charges.service';
 import { buildCostSettings, COST_SETTINGS, type CostSettings } from './cost-settings';
-import { COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
+import { BreakerMetrics, COST_METRIC_PROVIDERS, CostMetrics } from './cost.metrics';
 import { CostParticipant } from './cost.participant';
 import { CostService } from './cost.service';
 import { DurationWatchdog } from './duration-watchdog.service';
@@ -23,8 +23,9 @@ import { LEDGER_METRIC_PROVIDERS, LedgerMetrics } from './ledger.metrics';
 import { PriceBook } from './price-book';
 import { DEFAULT_PRICE_TABLE, PRICE_TABLE, withPriceOverrides } from '../common/price-table';
 import { SpendFloor } from './spend-floor';
-import { UnwatchedCalls } from './unwatched-calls.service';
+import { SessionReservations } from './session-reservations.service';
 import { UsageMeter } from './usage-meter';
+import { UsagePricing } from './usage-pricing.service';
 
 /**
  * Cost protection (COST_PROTECTION_*): prices, metering, the shared ledger, admission, the duration
@@ -41,6 +42,7 @@ import { UsageMeter } from './usage-meter';
     { provide: COST_SETTINGS, inject: [costConfig.KEY, realtimeConfig.KEY], useFactory: buildCostSettings },
     ...COST_METRIC_PROVIDERS,
     CostMetrics,
+    BreakerMetrics,
     ...LEDGER_METRIC_PROVIDERS,
     LedgerMetrics,
     PriceBook,
@@ -48,13 +50,14 @@ import { UsageMeter } from './usage-meter';
     { provide: ChargeBound, inject: [UsageMeter, COST_SETTINGS], useFactory: (meter: UsageMeter, settings: CostSettings) => ChargeBound.forModel(meter, settings.realtimeModel) },
     CostLedger,
     LedgerGuard,
-    UnwatchedCalls,
+    SessionReservations,
     CostSessions,
     CircuitBreaker,
     DurationWatchdog,
     SpendFloor,
     CostAdmission,
     CostPolicy,
+    UsagePricing,
     CostMetering,
     FloorCharges,
     CostTimers,

@@ -1,14 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { Clock } from '../common/clock';
 import type { GateDecision } from '../common/gate-decision';
 import type { BackendUsage, ClientIdentity, MeterVerdict, SessionCost, SessionLimits, TranscriptionUsage } from '../common/session-ports';
 import { CostAdmission } from './cost-admission.service';
-import { CostLedger } from './cost-ledger.service';
 import { CostMetering } from './cost-metering.service';
 import { CostPolicy } from './cost-policy.service';
 import { CostSessions } from './cost-sessions';
-import { UnwatchedCalls } from './unwatched-calls.service';
+import { SessionReservations } from './session-reservations.service';
 
 /**
  * The cost module's face to the realtime module (the SESSION_COST port): admission, the start of
@@ -18,16 +17,13 @@ import { UnwatchedCalls } from './unwatched-calls.service';
  */
 @Injectable()
 export class CostService implements SessionCost {
-  private readonly logger = new Logger(CostService.name);
-
   constructor(
     private readonly clock: Clock,
     private readonly admission: CostAdmission,
     private readonly sessions: CostSessions,
-    private readonly ledger: CostLedger,
     private readonly policy: CostPolicy,
     private readonly metering: CostMetering,
-    private readonly unwatchedCalls: UnwatchedCalls,
+    private readonly reservations: SessionReservations,
   ) {}
 
   async admit(sessionId: string, identity: ClientIdentity): Promise<GateDecision> {
@@ -62,20 +58,11 @@ export class CostService implements SessionCost {
     return this.metering.recordBackendUsage(sessionId, usage);
   }
 
-  async release(sessionId: string, options: { keepWorstCase?: boolean } = {}): Promise<void> {
-    const session = this.sessions.remove(sessionId);
-    if (!session?.reserved) return;
-    // The call may still be running unmetered: its worst-case hold expires at the call's limit.
-    if (session.unwatched && options.keepWorstCase) return;
-    try {
-      await this.ledger.releaseReservation(sessionId, session.identity?.userKey);
-    } catch (error) {
-      // The ledger retries it every second until it answers (and it expires by itself anyway).
-      this.logger.warn(`could not release the reservation of session ${sessionId} now (will retry): ${(error as Error).message}`);
-    }
+  release(sessionId: string, options: { keepWorstCase?: boolean } = {}): Promise<void> {
+    return this.reservations.release(sessionId, options);
   }
 
   unwatched(sessionId: string): Promise<void> {
-    return this.unwatchedCalls.holdWorstCase(sessionId);
+    return this.reservations.holdWorstCase(sessionId);
   }
 }

@@ -26,9 +26,15 @@ export class LedgerGuard {
     ledger.onRejected((rejected) => void this.rejected(rejected));
   }
 
-  /** Export the queue's size and age (every poll). */
-  reportBacklog(): void {
+  /**
+   * One tick of the queue (every poll): retry the charges and releases waiting for the ledger,
+   * export the queue's size and age, and return the rolling-hour spend after the last charge
+   * written, so the breaker can be checked against spend that arrived late. Never throws.
+   */
+  async retryQueued(): Promise<number | undefined> {
+    const hourlyMicro = await this.ledger.flush().catch(() => undefined);
     this.metrics.backlog(this.ledger.backlog());
+    return hourlyMicro;
   }
 
   /** The priced event as it may be charged: at most the per-response bound. */

@@ -26,7 +26,8 @@ import { CostService } from '../../src/cost/cost.service';
 import { DurationWatchdog } from '../../src/cost/duration-watchdog.service';
 import { LedgerGuard } from '../../src/cost/ledger-guard.service';
 import { createLedgerMetrics } from '../../src/cost/ledger.metrics';
-import { UnwatchedCalls } from '../../src/cost/unwatched-calls.service';
+import { UsagePricing } from '../../src/cost/usage-pricing.service';
+import { SessionReservations } from '../../src/cost/session-reservations.service';
 import { EnforcementBus } from '../../src/common/enforcement-bus';
 import { PriceBook } from '../../src/cost/price-book';
 import { DEFAULT_PRICE_TABLE } from '../../src/common/price-table';
@@ -109,7 +110,7 @@ export interface CostParts {
 }
 
 export function wireCostModule(store: StateStore, settings: CostSettings, clock: Clock, registry = new Registry()): CostParts {
-  const metrics = createCostMetrics(registry);
+  const { metrics, breakerMetrics } = createCostMetrics(registry);
   const prices = new PriceBook(DEFAULT_PRICE_TABLE);
   const meter = new UsageMeter(prices);
   const floor = new SpendFloor(settings, prices);
@@ -117,16 +118,16 @@ export function wireCostModule(store: StateStore, settings: CostSettings, clock:
   const bus = new EnforcementBus();
   const status = new StatusRegistry();
   const ledger = new CostLedger(store, settings, clock);
-  const breaker = new CircuitBreaker(store, settings, clock, bus, sessions, metrics);
+  const breaker = new CircuitBreaker(store, settings, clock, bus, sessions, breakerMetrics);
   const watchdog = new DurationWatchdog(settings, clock, sessions, bus, metrics);
   const admission = new CostAdmission(settings, clock, ledger, breaker, metrics, status);
   const policy = new CostPolicy(settings, breaker, metrics, bus, meter, floor);
   const bound = ChargeBound.forModel(meter, settings.realtimeModel);
   const guard = new LedgerGuard(bound, ledger, breaker, createLedgerMetrics(registry));
-  const metering = new CostMetering(clock, meter, ledger, sessions, policy, metrics, guard);
+  const metering = new CostMetering(clock, new UsagePricing(meter, guard, metrics), ledger, sessions, policy);
   const floorCharges = new FloorCharges(clock, ledger, sessions, policy, bus);
-  const service = new CostService(clock, admission, sessions, ledger, policy, metering, new UnwatchedCalls(settings, clock, sessions, ledger, bound));
-  const timers = new CostTimers(ledger, admission, breaker, watchdog, policy, floorCharges, guard);
+  const service = new CostService(clock, admission, sessions, policy, metering, new SessionReservations(settings, clock, sessions, ledger, bound));
+  const timers = new CostTimers(admission, breaker, watchdog, policy, floorCharges, guard);
   return { settings, metrics, bus, status, ledger, breaker, watchdog, sessions, admission, policy, metering, floorCharges, floor, service, timers };
 }
 
