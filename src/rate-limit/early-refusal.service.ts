@@ -1,21 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Counter } from 'prom-client';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { newRequestIdFor } from '../common/request-id';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { SecurityHeaderSet } from '../security/security-header-set';
 import { clientKey } from '../security/client-address';
 import { ClientIdentityService } from '../security/client-identity.service';
+import { HttpRefusalsService } from './http-refusals.service';
 import { keepDecision } from './limit-decision';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception';
 import { HttpLimitedRoute, policiesFrom, rateLimitKey } from './rate-limit-policies';
-import { RATE_LIMIT_EXCEEDED } from './rate-limit.metrics';
-import { RefusalLogService } from './refusal-log.service';
 import { StateStoreThrottlerStorage } from './state-store-throttler.storage';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -51,7 +48,6 @@ interface Refusal {
 export class EarlyRefusalService {
   private readonly policies;
   private readonly refusals: Record<HttpLimitedRoute, Map<number, Refusal>> = { status: new Map(), main_page: new Map() };
-  private readonly exceededOf: Record<HttpLimitedRoute, { inc(): void }>;
 
   constructor(
     @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>,
@@ -59,11 +55,9 @@ export class EarlyRefusalService {
     private readonly identity: ClientIdentityService,
     private readonly securityHeaders: SecurityHeaderSet,
     private readonly metrics: HttpMetricsMiddleware,
-    private readonly refusalLog: RefusalLogService,
-    @InjectMetric(RATE_LIMIT_EXCEEDED) exceeded: Counter<'route'>,
+    private readonly httpRefusals: HttpRefusalsService,
   ) {
     this.policies = policiesFrom(config);
-    this.exceededOf = { status: exceeded.labels('status'), main_page: exceeded.labels('main_page') };
   }
 
   /** Put the early check in front of the server's request listeners (Express). */
@@ -106,8 +100,7 @@ export class EarlyRefusalService {
     for (const part of refusal.headers) headers.push(part);
     res.writeHead(429, headers);
     res.end(req.method === 'HEAD' ? undefined : refusal.body);
-    this.exceededOf[route].inc();
-    this.refusalLog.refused(route, key, ip, retryAfterSec, requestId);
+    this.httpRefusals.refused(route, key, ip, retryAfterSec, requestId);
   }
 
   private refusalFor(route: HttpLimitedRoute, retryAfterSec: number): Refusal {

@@ -8,18 +8,15 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Counter } from 'prom-client';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { ClientIdentityService } from '../security/client-identity.service';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception';
 import { HttpLimitedRoute, rateLimitKey } from './rate-limit-policies';
 import { RateLimit } from './rate-limit.decorator';
+import { HttpRefusalsService } from './http-refusals.service';
 import { decisionOf, keepDecision } from './limit-decision';
-import { RATE_LIMIT_EXCEEDED } from './rate-limit.metrics';
-import { RefusalLogService } from './refusal-log.service';
 
 /** A route handler (its function is the metadata target). */
 type Handler = ReturnType<ExecutionContext['getHandler']>;
@@ -55,8 +52,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     reflector: Reflector,
     private readonly identity: ClientIdentityService,
     @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>,
-    @InjectMetric(RATE_LIMIT_EXCEEDED) private readonly exceeded: Counter<'route'>,
-    private readonly refusalLog: RefusalLogService,
+    private readonly httpRefusals: HttpRefusalsService,
   ) {
     super(options, storage, reflector);
   }
@@ -86,8 +82,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     response.setHeader('RateLimit', headers.RateLimit);
     if (!record.isBlocked) return true;
 
-    this.exceeded.inc({ route });
-    this.refusalLog.refused(route, key, this.identity.ipOf(request), record.timeToBlockExpire, request.id);
+    this.httpRefusals.refused(route, key, this.identity.ipOf(request), record.timeToBlockExpire, request.id);
     response.setHeader('Retry-After', String(record.timeToBlockExpire));
     throw new RateLimitExceededException(record.timeToBlockExpire);
   }

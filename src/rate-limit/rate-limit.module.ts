@@ -8,6 +8,7 @@ import { rateLimitConfig } from '../config/rate-limit.config';
 import { ConnectLimitParticipant } from './connect-limit.participant';
 import { ConnectLimiterService } from './connect-limiter.service';
 import { EarlyRefusalService } from './early-refusal.service';
+import { HttpRefusalsService } from './http-refusals.service';
 import { MessageLimiterService } from './message-limiter.service';
 import { HTTP_LIMITED_ROUTES, policiesFrom } from './rate-limit-policies';
 import { RateLimitStatusReporter } from './rate-limit-status.reporter';
@@ -54,6 +55,7 @@ export function throttlerOptions(config: ConfigType<typeof rateLimitConfig>, sto
     ToolLimiterService,
     RateLimitStatusReporter,
     RefusalLogService,
+    HttpRefusalsService,
     EarlyRefusalService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: CONNECT_LIMITER, useExisting: ConnectLimiterService },

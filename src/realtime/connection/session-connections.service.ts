@@ -8,11 +8,11 @@ import { ClientIdentityService } from '../../security/client-identity.service';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
 import type { InboundMessage } from '../protocol/inbound-message.parser';
 import { refusalMessage } from '../protocol/server-messages';
-import { RealtimeMetrics } from '../realtime.metrics';
 import { preferredLanguages } from '../session-config/accept-language';
 import { SessionLifecycle } from '../session/session-lifecycle.service';
 import { SessionsService } from '../session/sessions.service';
 import { ClientConnection, DEFAULT_CONNECTION_LIMITS } from './client-connection';
+import { ConnectionMetrics } from './connection.metrics';
 
 /**
  * Every open /session socket: the lifecycle's connect phase, the idle timeout before `session.start`,
@@ -28,7 +28,7 @@ export class SessionConnectionsService implements OnApplicationBootstrap, OnModu
     private readonly identity: ClientIdentityService,
     private readonly lifecycle: SessionLifecycle,
     private readonly sessions: SessionsService,
-    private readonly metrics: RealtimeMetrics,
+    private readonly metrics: ConnectionMetrics,
     @Inject(realtimeConfig.KEY) private readonly config: ConfigType<typeof realtimeConfig>,
     @Inject(MESSAGE_LIMITER) private readonly messages: MessageLimiter,
   ) {}

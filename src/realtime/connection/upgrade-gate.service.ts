@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { ClientIdentityService } from '../../security/client-identity.service';
 import { maskIp } from '../../security/client-address';
-import { RealtimeMetrics } from '../realtime.metrics';
 import { SessionsService } from '../session/sessions.service';
+import { ConnectionMetrics } from './connection.metrics';
 
 export type UpgradeVerdict = { ok: true } | { ok: false; status: number; message: string; headers?: Record<string, string> };
 
@@ -20,7 +20,7 @@ export class UpgradeGate {
   constructor(
     private readonly identity: ClientIdentityService,
     private readonly sessions: SessionsService,
-    private readonly metrics: RealtimeMetrics,
+    private readonly metrics: ConnectionMetrics,
   ) {}
 
   verify(req: IncomingMessage): UpgradeVerdict {

@@ -5,15 +5,15 @@ import type { SessionOutcome } from '../../common/session-lifecycle';
 import type { SessionEndReason } from '../../common/session-ports';
 import { CloseCode, closeCodeForRefusal } from '../protocol/close-codes';
 import { errorCodeForRefusal, errorMessage } from '../protocol/server-messages';
-import { RealtimeUpstreamError } from '../openai/realtime-upstream.error';
 import { SessionConfigGuard } from '../session-config/session-config.factory';
+import { CallHangup } from './call-hangup';
 import { ConfigWatch } from './config-watch';
 import { describeLoss, MeteringLoss, MeteringTripwire, UsageReport } from './metering-tripwire';
 import { SessionMetering } from './session-metering';
 import { CostUpdateCoalescer } from './cost-update-coalescer';
-import { HangupWatch } from './hangup-watch';
 import { CallParts, routeSidebandEvent } from './sideband-events';
 import { DEFAULT_REATTACH, SidebandLink } from './sideband-link';
+import { startFailure } from './start-failure';
 import { ToolCalls } from './tool-calls';
 import { VoiceChange } from './voice-change';
 import { DEFAULT_TIMING, type SessionClient, type SessionTiming, type VoiceSessionDeps } from './voice-session.ports';
@@ -29,7 +29,8 @@ export type SessionState = 'admitting' | 'creating' | 'attaching' | 'live' | 'en
  * is end(reason), here and from outside alike; a session still starting finishes the step it is
  * in and then tears down. Teardown hangs up (unless OpenAI already ended the call), tells the
  * browser, closes the sideband and resolves `finished`, which is how the registry learns of it.
- * What happens on the call is delegated: ToolCalls, SessionMetering, VoiceChange, ConfigWatch.
+ * What happens on the call is delegated: ToolCalls, SessionMetering, VoiceChange, ConfigWatch;
+ * hanging it up, and watching a call whose hang-up failed, to CallHangup.
  */
 export class VoiceSession {
   state: SessionState = 'admitting';
@@ -47,8 +48,7 @@ export class VoiceSession {
   private liveAt = 0;
   private teardownStarted = false;
   private readonly costUpdates: CostUpdateCoalescer;
-  /** Set when a hang-up failed: the call is still watched and metered (HangupWatch). */
-  private watch?: HangupWatch;
+  private readonly hangups: CallHangup;
   private readonly tripwire = new MeteringTripwire((loss) => this.onMeteringLost(loss));
 
   constructor(
@@ -58,6 +58,7 @@ export class VoiceSession {
   ) {
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.hangups = new CallHangup(this.id, deps, this.logger);
     this.costUpdates = new CostUpdateCoalescer({ send: (update, droppable) => this.client.send({ type: 'cost.updated', ...update }, droppable) });
     const send = (event: RealtimeClientEvent) => void this.link?.send(event);
     this.voiceChange = new VoiceChange(voice, { send, notify: (message) => this.client.send(message), confirmMs: this.timing.voiceConfirmMs });
@@ -85,7 +86,7 @@ export class VoiceSession {
 
   /** Ended for the browser, but OpenAI has not confirmed the call's end: it is still metered here. */
   get callUnconfirmed(): boolean {
-    return this.watch?.watching ?? false;
+    return this.hangups.unconfirmed;
   }
 
   // ---- start --------------------------------------------------------------------------------
@@ -143,23 +144,17 @@ export class VoiceSession {
     this.costUpdates.close();
     this.client.send(errorMessage(errorCodeForRefusal(code), message, retryAfterSec));
     this.client.close(closeCode, code);
-    this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0, callOver: this.callOver() });
+    this.resolveFinished({ wasLive: false, refusal: code, durationSec: 0, callOver: this.hangups.callOver() });
   }
 
   private async failStart(error: unknown): Promise<void> {
     if (this.endRequested) return this.teardown(this.endRequested);
-    const upstream = error instanceof RealtimeUpstreamError ? error : undefined;
     this.logger.error(`session ${this.id}: starting the call failed: ${(error as Error)?.message ?? String(error)}`);
     // A call that exists but cannot be watched must not run: hang it up.
-    const hungUp = this.callId ? await this.hangup() : true;
+    const hungUp = this.callId ? await this.hangups.hangup(this.callId, this.link) : true;
     if (hungUp) this.link?.close();
-    const retryable = upstream?.retryable ?? true;
-    this.refuse(
-      'upstream_error',
-      retryable ? 'The voice service is not answering right now; try again in a moment.' : 'The voice service refused to start this conversation.',
-      retryable ? 5 : undefined,
-      retryable ? CloseCode.TryAgainLater : CloseCode.ServerFault,
-    );
+    const { message, retryAfterSec, closeCode } = startFailure(error);
+    this.refuse('upstream_error', message, retryAfterSec, closeCode);
   }
 
   // ---- browser requests ---------------------------------------------------------------------
@@ -211,7 +206,7 @@ export class VoiceSession {
     // Keep the socket to meter the last usage, but never re-attach from here on.
     this.link?.stopReattaching();
 
-    const hangup = reason !== 'upstream_closed' && this.callId ? this.hangup() : Promise.resolve(true);
+    const hangup = reason !== 'upstream_closed' && this.callId ? this.hangups.hangup(this.callId, this.link) : Promise.resolve(true);
     await Promise.race([hangup, new Promise((resolve) => setTimeout(resolve, this.timing.hangupWaitMs).unref())]);
     if (this.client.open) {
       // The latest figure waiting in the cadence goes out before the end.
@@ -226,45 +221,7 @@ export class VoiceSession {
     this.state = 'ended';
     const durationSec = wasLive ? (performance.now() - this.liveAt) / 1000 : 0;
     this.logger.log(`session ${this.id} ended (${reason}) after ${durationSec.toFixed(1)} s`);
-    this.resolveFinished({ wasLive, reason, durationSec, callOver: this.callOver() });
-  }
-
-  /**
-   * Never rejects. True when the call is over; false when the hang-up keeps failing: it is handed
-   * over to be retried in the background, and the call stays watched and metered (HangupWatch).
-   */
-  private async hangup(): Promise<boolean> {
-    if (!this.callId) return true;
-    try {
-      await this.deps.calls.hangup(this.callId);
-      return true;
-    } catch (error) {
-      this.logger.error(`session ${this.id}: hanging up call ${this.callId} failed: ${(error as Error).message}`);
-      this.watchCall(this.callId);
-      return false;
-    }
-  }
-
-  private watchCall(callId: string): void {
-    this.watch = new HangupWatch(
-      callId,
-      this.link,
-      {
-        hangupLater: (id, onSettled) => (this.deps.hangupLater ? this.deps.hangupLater(id, onSettled) : onSettled('given_up')),
-        forgetHangup: (id) => this.deps.forgetHangup?.(id),
-        unwatched: () => {
-          this.deps.callUnwatched?.(callId);
-          return this.deps.cost.unwatched(this.id);
-        },
-      },
-      this.logger,
-    );
-    this.watch.start();
-  }
-
-  /** For the outcome: when the call itself is over, if that is later than the session's end. */
-  private callOver(): Promise<{ abandoned: boolean }> | undefined {
-    return this.watch?.settled.then((settlement) => ({ abandoned: settlement === 'abandoned' }));
+    this.resolveFinished({ wasLive, reason, durationSec, callOver: this.hangups.callOver() });
   }
 
   /** What acts on the sideband's events once the call exists. */

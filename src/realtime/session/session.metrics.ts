@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
-// The realtime module's own metrics (names fixed by the contract and the team brief). Labels
-// carry only bounded values: end reasons and refusal codes, never ids or addresses.
+// The conversations' metrics (names fixed by the contract). The end label is an end reason,
+// never an id.
 
-export const REALTIME_METRIC_PROVIDERS = [
+export const SESSION_METRIC_PROVIDERS = [
   makeGaugeProvider({ name: 'ducke_sessions_active', help: 'Conversations running on this instance' }),
   makeHistogramProvider({
     name: 'ducke_session_duration_seconds',
@@ -13,30 +13,23 @@ export const REALTIME_METRIC_PROVIDERS = [
     buckets: [10, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600],
   }),
   makeCounterProvider({ name: 'ducke_session_starts_total', help: 'Conversations that went live (session.started sent)' }),
-  makeCounterProvider({ name: 'ducke_session_refusals_total', help: 'Connections or starts refused before a call ran, by reason', labelNames: ['reason'] }),
   makeCounterProvider({ name: 'ducke_sessions_ended_total', help: 'Conversations ended, by reason', labelNames: ['reason'] }),
-  makeGaugeProvider({ name: 'ducke_ws_connections_open', help: 'Open /session WebSocket connections' }),
   makeCounterProvider({
     name: 'ducke_metering_lost_total',
     help: 'Conversations in which the page saw response.done events the sideband never metered (ended with metering_lost)',
   }),
 ];
 
+/** Conversations that went live, are live, ended (by reason, with their length) or lost their metering. */
 @Injectable()
-export class RealtimeMetrics {
+export class SessionMetrics {
   constructor(
     @InjectMetric('ducke_sessions_active') private readonly active: Gauge<string>,
     @InjectMetric('ducke_session_duration_seconds') private readonly duration: Histogram<string>,
     @InjectMetric('ducke_session_starts_total') private readonly starts: Counter<string>,
-    @InjectMetric('ducke_session_refusals_total') private readonly refusals: Counter<string>,
     @InjectMetric('ducke_sessions_ended_total') private readonly ended: Counter<string>,
-    @InjectMetric('ducke_ws_connections_open') private readonly connections: Gauge<string>,
     @InjectMetric('ducke_metering_lost_total') private readonly meteringLosses: Counter<string>,
   ) {}
-
-  meteringLost(): void {
-    this.meteringLosses.inc();
-  }
 
   sessionStarted(): void {
     this.starts.inc();
@@ -49,15 +42,7 @@ export class RealtimeMetrics {
     this.duration.observe(durationSec);
   }
 
-  refused(reason: string): void {
-    this.refusals.inc({ reason });
-  }
-
-  connectionOpened(): void {
-    this.connections.inc();
-  }
-
-  connectionClosed(): void {
-    this.connections.dec();
+  meteringLost(): void {
+    this.meteringLosses.inc();
   }
 }
