@@ -33,6 +33,11 @@ export class EventLog {
     return this.entries.filter(match);
   }
 
+  /** `match`, limited to events logged at position `since` or later (`entries.length` when a step began). */
+  after(since: number, match: (logged: LoggedEvent) => boolean): (logged: LoggedEvent) => boolean {
+    return (logged) => this.entries.indexOf(logged) >= since && match(logged);
+  }
+
   count(type: string, via: Connection): number {
     return this.entries.filter((logged) => logged.via === via && logged.event.type === type).length;
   }
@@ -65,4 +70,17 @@ export function responseIdOf(event: ServerEvent): string | undefined {
   const nested = (event.response as { id?: unknown } | undefined)?.id;
   const id = typeof nested === 'string' ? nested : event.response_id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/** Matches an event of `type`, on connection `via` when given. */
+export const isEvent = (type: string, via?: Connection) => (logged: LoggedEvent) => logged.event.type === type && (!via || logged.via === via);
+
+/** The voice a session event carries (`session.audio.output.voice`). */
+export function voiceOf(event: ServerEvent): unknown {
+  return (event.session as { audio?: { output?: { voice?: unknown } } } | undefined)?.audio?.output?.voice;
+}
+
+/** The `error` of an error event: which code, and which client event caused it. */
+export function errorOf(event: ServerEvent): { code?: unknown; event_id?: unknown } {
+  return (event.error ?? {}) as { code?: unknown; event_id?: unknown };
 }

@@ -37,6 +37,12 @@ export interface ResponseRecord {
   costUsd?: number;
 }
 
+/** One POST …/hangup: its status (null: no answer) and the start of its body. */
+export interface HangupRecord {
+  status: number | null;
+  body: string;
+}
+
 export interface ProbeReport {
   startedAt: string;
   baseUrl: string;
@@ -47,7 +53,7 @@ export interface ProbeReport {
   findings: Finding[];
   events: EventCount[];
   responses: ResponseRecord[];
-  hangups: Array<{ status: number | null; body: string }>;
+  hangups: HangupRecord[];
   exitCode: number;
 }
 
