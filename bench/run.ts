@@ -4,6 +4,7 @@
 import { cpus, totalmem } from 'node:os';
 import { BenchRow, megabytes, micros } from './measure';
 import { authSection } from './sections/auth.section';
+import { balancerSection } from './sections/balancer.section';
 import { ceilingSection } from './sections/ceiling.section';
 import { costSection } from './sections/cost.section';
 import { floodSection } from './sections/flood.section';
@@ -32,6 +33,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   realtime: realtimeSection,
   auth: authSection,
   ceiling: ceilingSection,
+  balancer: balancerSection,
 };
 
 /** in-memory-deployment-guide.md, "Performance": what it promised, and which figure answers it. */
