@@ -44,6 +44,8 @@ describe('restart under load (built app)', () => {
     const exitCode = await stack.app.exited;
     const exitMs = performance.now() - signalled;
     await load.halt();
+    // This process may see the child's exit before it has read every socket's close: wait for them.
+    await Promise.race([Promise.all(load.conversations.map(({ client }) => client.closedPromise)), sleep(5_000)]);
     console.log(`SIGTERM with ${CONVERSATIONS} conversations: exited ${exitCode} after ${Math.round(exitMs)} ms`);
 
     expect(exitCode).toBe(0);
