@@ -15,14 +15,28 @@ export class RedisEvents {
   private readonly missedListeners = new Set<() => void>();
   /** SUBSCRIBE commands not yet acknowledged. */
   private readonly pendingSubscriptions = new Set<Promise<unknown>>();
+  /**
+   * Up and subscribed since the event connection last closed. Not ioredis's status alone: Redis
+   * answers a SUBSCRIBE written while ioredis is still in 'connect', and that answer is what makes
+   * the subscription live.
+   */
+  private connected = false;
   private closing = false;
 
   constructor(url: string, options: RedisOptions) {
     // ioredis re-subscribes by itself after a reconnect; confirmAfterConnect orders after it.
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // No ready check and no client info: ioredis writes SUBSCRIBE (a command Redis takes while
+    // loading) as soon as the socket connects, and the check's INFO and CLIENT SETINFO, sent after
+    // it, are refused in subscriber mode — "ready check failed", a reconnect, and the subscription
+    // just confirmed is gone. Pub/sub has nothing to wait for while Redis loads its data.
+    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, enableReadyCheck: false, disableClientInfo: true });
     this.subscriber.on('error', () => undefined); // state is tracked on the store's command client
     this.subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
-    this.subscriber.on('ready', () => void this.confirmAfterConnect());
+    this.subscriber.on('ready', () => {
+      this.connected = true;
+      void this.confirmAfterConnect();
+    });
+    this.subscriber.on('close', () => (this.connected = false));
   }
 
   subscribe(name: string, handler: MessageHandler, onMissed?: () => void): () => void {
@@ -47,10 +61,13 @@ export class RedisEvents {
 
   async ready(timeoutMs: number): Promise<boolean> {
     const pending = [...this.pendingSubscriptions];
-    if (pending.length === 0) return this.handlers.size === 0 || this.subscriber.status === 'ready';
+    if (pending.length === 0) return this.handlers.size === 0 || this.connected;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const confirmed = Promise.allSettled(pending).then(() => this.subscriber.status === 'ready');
+    const confirmed = Promise.all(pending).then(
+      () => this.connected,
+      () => false, // a refused SUBSCRIBE is no subscription
+    );
     try {
       return await Promise.race([confirmed, timedOut]);
     } finally {
@@ -87,7 +104,10 @@ export class RedisEvents {
   private pending<T>(command: Promise<T>): Promise<T> {
     this.pendingSubscriptions.add(command);
     const settle = () => this.pendingSubscriptions.delete(command);
-    command.then(settle, settle);
+    command.then(() => {
+      this.connected = true;
+      settle();
+    }, settle);
     return command;
   }
 
