@@ -28,6 +28,12 @@ export default tseslint.config(
     },
   },
   {
+    // web_fetch connects only through its own pinned node:http/https agents (the SSRF checks live
+    // in their lookup); the global fetch would resolve and connect on its own.
+    files: ['src/tools/web-fetch/**/*.ts'],
+    rules: { 'no-restricted-globals': ['error', { name: 'fetch', message: 'web_fetch connects only through its pinned agents (page-fetcher.service.ts)' }] },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

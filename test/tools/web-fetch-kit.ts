@@ -54,12 +54,18 @@ export function webFetchOverrides(resolver: HostResolver, limits: Partial<WebFet
  * Every outgoing TCP connection this process starts while `during` runs (Node's
  * `net.client.socket` diagnostics channel), with the addresses it tried: the proof that a
  * refused fetch connected nowhere, not even briefly.
+ *
+ * Sockets of the global `fetch` (Node's bundled undici) are left out: web_fetch never uses it
+ * (its requests go through node:http/https agents of its own), and undici may still connect for
+ * a request another test file aborted — it reconnects to flush its queue after the abort — which
+ * would be counted here as if web_fetch had made it.
  */
 export async function connectionsDuring<T>(during: () => Promise<T>): Promise<{ result: T; sockets: number; attempts: string[] }> {
   let sockets = 0;
   const attempts: string[] = [];
   const created = channel('net.client.socket');
   const onSocket = (message: unknown) => {
+    if (/internal[\\/]deps[\\/]undici/.test(new Error().stack ?? '')) return;
     sockets++;
     (message as { socket: Socket }).socket.on('connectionAttempt', (ip: string, port: number) => attempts.push(`${ip}:${port}`));
   };
