@@ -29,10 +29,7 @@ export interface LedgerBacklog {
 }
 
 /** `hourlyMicro`: the spend after the last charge written; `stillOut`: nothing went through. */
-export interface ChargesFlush {
-  hourlyMicro?: number;
-  stillOut: boolean;
-}
+export type ChargesFlush = { hourlyMicro?: number; stillOut: boolean };
 
 interface PendingCharge {
   /**
@@ -54,6 +51,8 @@ interface PendingCharge {
 }
 
 type WriteOutcome = 'written' | 'queued' | 'rejected';
+
+const NO_BACKLOG: LedgerBacklog = Object.freeze({ charges: 0, micro: 0, oldestMs: 0 });
 
 /** How long a charge's once-key is kept: a charge re-sent within it never counts twice. */
 const CHARGE_ONCE_TTL_MS = 15 * 60_000;
@@ -144,8 +143,9 @@ export class LedgerCharges {
     return this.pending.size === 0 && this.unsent.size === 0;
   }
 
-  /** What waits to be written, and for how long. */
+  /** What waits to be written, and for how long (read on every /status: nothing built when empty). */
   backlog(): LedgerBacklog {
+    if (this.isEmpty()) return NO_BACKLOG;
     let micro = 0;
     let oldest = Number.POSITIVE_INFINITY;
     const charges = [...this.pending.values(), ...this.unsent.values()];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MediaStreamTrack as WeriftTrack, RTCDataChannel, RTCPeerConnection } from 'werift';
 import type { EventLog, ServerEvent } from './event-log';
 
@@ -151,4 +152,3 @@ function parseEvent(text: string): ServerEvent | undefined {
   return undefined;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
